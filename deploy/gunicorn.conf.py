@@ -1,0 +1,41 @@
+"""Gunicorn settings for every service (production and `make run` alike).
+
+Bind with -b (the Procfile passes each service's port). With PROMETHEUS_MULTIPROC_DIR set,
+/metrics adds up all workers: the folder is cleared at start and dead workers are marked.
+"""
+
+import os
+import shutil
+
+from prometheus_client import multiprocess
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = 30
+graceful_timeout = 10
+keepalive = 5
+max_requests = 20000
+max_requests_jitter = 2000
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
+control_socket_disable = True  # one control socket per user would clash between services
+
+
+def on_starting(server):
+    """Start from an empty metrics folder, so counters of an earlier run do not linger."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder, exist_ok=True)
+
+
+def child_exit(server, worker):
+    """Drop a dead worker's live gauges from the metrics."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(worker.pid)

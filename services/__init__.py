@@ -1,0 +1,1 @@
+"""The three services of the campaign platform: nominations (the hub), voting and jury."""

@@ -1,0 +1,123 @@
+"""The project's commands: `python -m services.cli --help`.
+
+run          every service, worker and relay in the foreground (make run)
+init-db      create the tables of every service
+staff-token  a new staff token, accepted by all three services (make staff-token)
+revoke-token revoke a staff member's tokens in all three services
+worker       the rq worker of one service (wraps `rq worker` with the bus's settings)
+relay        the outbox relay of one service
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import click
+from rq import SimpleWorker
+
+from services import registry
+from shared import config
+from shared.auth import SCOPES, new_token, revoke_tokens, store_token
+from shared.backends import backends
+from shared.db import create_schema, make_engine, make_sessionmaker
+from shared.queues import SERIALIZER, queue
+from shared.relay import Relay
+
+SERVICE = click.Choice(config.SERVICES)
+# rq looks for dead jobs in its maintenance pass; every 15 s instead of every 10 minutes.
+MAINTENANCE_INTERVAL = 15
+WORKER_TTL = 30
+
+
+@click.group()
+def cli() -> None:
+    """Radicale Vernieuwers campaign platform."""
+
+
+def init_databases() -> None:
+    """Create the tables of every service where missing."""
+    for service in config.SERVICES:
+        settings = config.load(service)
+        create_schema(make_engine(settings.database_url), registry.metadata(service))
+
+
+def issue_staff_token(name: str, scopes: tuple[str, ...]) -> str:
+    """A new token whose hash is stored in every service's database."""
+    token = new_token()
+    for service in config.SERVICES:
+        sessions = make_sessionmaker(make_engine(config.load(service).database_url))
+        with sessions.begin() as session:
+            store_token(session, token, name, scopes)
+    return token
+
+
+@cli.command("init-db")
+def init_db_command() -> None:
+    """Create the tables of every service."""
+    init_databases()
+    click.echo("databases ready")
+
+
+@cli.command("staff-token")
+@click.argument("name")
+@click.option("--scope", "scopes", multiple=True, type=click.Choice(SCOPES), default=("admin",))
+def staff_token_command(name: str, scopes: tuple[str, ...]) -> None:
+    """Print a new staff token for NAME (the last word of the output)."""
+    init_databases()
+    click.echo(f"Staff token for {name} ({' '.join(scopes)}): {issue_staff_token(name, scopes)}")
+
+
+@cli.command("revoke-token")
+@click.argument("name")
+def revoke_token_command(name: str) -> None:
+    """Revoke every token of NAME in all three services."""
+    total = 0
+    for service in config.SERVICES:
+        sessions = make_sessionmaker(make_engine(config.load(service).database_url))
+        with sessions.begin() as session:
+            total += revoke_tokens(session, name)
+    click.echo(f"revoked {total} token record(s) of {name}")
+
+
+@cli.command()
+@click.argument("service", type=SERVICE)
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker(service: str, burst: bool) -> None:
+    """Run the rq worker of SERVICE: no fork per job, frequent maintenance, retries scheduled."""
+    app = registry.create_app(service)
+    with app.app_context():
+        b = backends()
+        rq_worker = SimpleWorker(
+            [queue(b.redis, b.settings.queue_name())],
+            connection=b.redis,
+            serializer=SERIALIZER,
+            maintenance_interval=MAINTENANCE_INTERVAL,
+            worker_ttl=WORKER_TTL,
+        )
+        rq_worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
+
+
+@cli.command()
+@click.argument("service", type=SERVICE)
+def relay(service: str) -> None:
+    """Run the outbox relay of SERVICE until SIGINT or SIGTERM."""
+    app = registry.create_app(service)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    with app.app_context():
+        b = backends()
+        Relay(b.settings, b.sessions, b.redis).run(stop)
+
+
+@cli.command()
+def run() -> None:
+    """Start everything in the foreground; Ctrl-C stops it all."""
+    from services.launcher import run_all
+
+    raise SystemExit(run_all())
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,48 @@
+"""Creating and rescheduling editions; every change of schedule goes out as an event."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import Conflict, NotFound
+
+from services.nominations.models import Edition
+from shared.editions import SCHEDULED, schedule_payload
+from shared.events import envelope, publish
+from shared.schemas.editions import check_window_order
+
+FOLLOWERS = ("voting", "jury")
+
+
+def get_edition(session: Session, slug: str) -> Edition:
+    """The edition with this slug, or 404."""
+    edition = session.scalar(select(Edition).where(Edition.slug == slug))
+    if edition is None:
+        raise NotFound("No edition with this slug.")
+    return edition
+
+
+def create_edition(session: Session, data: dict) -> Edition:
+    """Store a new edition and tell voting and jury its schedule, in one transaction."""
+    if session.scalar(select(Edition.id).where(Edition.slug == data["slug"])) is not None:
+        raise Conflict("An edition with this slug exists.")
+    edition = Edition(**data, revision=1)
+    session.add(edition)
+    session.flush()
+    _announce(session, edition)
+    return edition
+
+
+def reschedule(session: Session, edition: Edition, changes: dict) -> Edition:
+    """Apply a partial change to the schedule, check the windows still follow each other,
+    and send the new schedule (with the next revision) to voting and jury."""
+    check_window_order(edition.as_dict() | changes)
+    for name, value in changes.items():
+        setattr(edition, name, value)
+    edition.revision += 1
+    _announce(session, edition)
+    return edition
+
+
+def _announce(session: Session, edition: Edition) -> None:
+    publish(session, envelope(SCHEDULED, "nominations", schedule_payload(edition)), FOLLOWERS)

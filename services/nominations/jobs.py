@@ -1,0 +1,13 @@
+"""rq jobs of the hub: events from voting and jury (tallies and rankings, with later issues)."""
+
+from __future__ import annotations
+
+from shared.backends import backends
+from shared.events import Handler, consume
+
+HANDLERS: dict[str, Handler] = {}
+
+
+def apply_events(envelopes: list[dict]) -> dict:
+    """rq job: apply a batch of events sent to the hub, each exactly once."""
+    return consume(backends().sessions, envelopes, HANDLERS)

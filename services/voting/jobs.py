@@ -1,0 +1,15 @@
+"""rq jobs of the voting service: events from the hub."""
+
+from __future__ import annotations
+
+from services.voting.models import Edition
+from shared.backends import backends
+from shared.editions import SCHEDULED, schedule_handler
+from shared.events import Handler, consume
+
+HANDLERS: dict[str, Handler] = {SCHEDULED: schedule_handler(Edition)}
+
+
+def apply_events(envelopes: list[dict]) -> dict:
+    """rq job: apply a batch of events sent to voting, each exactly once."""
+    return consume(backends().sessions, envelopes, HANDLERS)

@@ -1,0 +1,1 @@
+"""The one package every service imports: schemas, events, config, database, auth and mail."""

@@ -1,0 +1,43 @@
+"""What every service's create_app does: settings, database, Redis, bus, errors, headers, ops."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+from sqlalchemy import MetaData
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from shared import config as config_module
+from shared import errors, metrics, openapi, ops, security
+from shared.backends import make_backends
+from shared.config import Settings
+from shared.failed_events import bp as failed_events_bp
+
+
+def build_app(
+    service: str, config: Settings | None, metadata: MetaData, blueprints: list[Blueprint]
+) -> Flask:
+    """A service app: `config` is its Settings, or None to read them from the environment.
+
+    Nothing here touches the database or Redis: connections open lazily on first use.
+    """
+    settings = config or config_module.load(service)
+    app = Flask(f"services.{service}")
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        TESTING=settings.testing,
+    )
+    app.extensions["rv"] = make_backends(settings, metadata)
+    if settings.trusted_proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=1, x_host=1)
+    for blueprint in (ops.bp, failed_events_bp, *blueprints):
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
+    security.init_app(app)
+    metrics.init_app(app)
+    openapi.init_app(app, service)
+    return app
+

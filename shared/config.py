@@ -1,0 +1,102 @@
+"""Configuration read once from the environment into one typed object per service."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+SERVICES = ("nominations", "voting", "jury")
+DEFAULT_PORTS = {"nominations": 5001, "voting": 5002, "jury": 5003}
+FALLBACK_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything one service needs to know about its environment."""
+
+    service: str
+    data_dir: Path
+    database_url: str
+    redis_url: str
+    mail_url: str
+    secret_key: str
+    port: int
+    trusted_proxies: int = 0
+    queue_prefix: str = ""
+    check_deliverability: bool = False
+    session_cookie_secure: bool = True
+    max_content_length: int = 64 * 1024
+    # The event bus: how long a batch job may run, and when an unacknowledged event is resent.
+    job_timeout: int = 20
+    redeliver_after: float = 30.0
+    relay_interval: float = 1.0
+    batch_size: int = 200
+    testing: bool = False
+
+    def queue_name(self, service: str | None = None) -> str:
+        """The rq queue a service consumes from (prefixed in tests, so runs never mix)."""
+        return self.queue_prefix + (service or self.service)
+
+    def with_overrides(self, **changes) -> Settings:
+        """A copy with some fields changed (used by tests and the local runner)."""
+        return replace(self, **changes)
+
+
+def data_dir_from_env(env: dict | None = None) -> Path:
+    """The data folder: SQLite files, the mail folder, the generated secret key."""
+    env = os.environ if env is None else env
+    return Path(env.get("RV_DATA_DIR", "./var")).resolve()
+
+
+def secret_key(data_dir: Path, env: dict | None = None) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in the data folder."""
+    env = os.environ if env is None else env
+    if env.get("SECRET_KEY"):
+        return env["SECRET_KEY"]
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def redis_url(data_dir: Path, env: dict | None = None) -> str:
+    """REDIS_URL, else the Redis the local runner started (its URL is kept in the data folder)."""
+    env = os.environ if env is None else env
+    if env.get("REDIS_URL"):
+        return env["REDIS_URL"]
+    started = data_dir / "redis.url"
+    return started.read_text().strip() if started.exists() else FALLBACK_REDIS_URL
+
+
+def database_url(service: str, data_dir: Path, env: dict | None = None) -> str:
+    """<SERVICE>_DATABASE_URL, else a SQLite file in the data folder."""
+    env = os.environ if env is None else env
+    return env.get(f"{service.upper()}_DATABASE_URL") or f"sqlite:///{data_dir / service}.db"
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def load(service: str, env: dict | None = None) -> Settings:
+    """Read the settings of one service from the environment (os.environ by default)."""
+    env = os.environ if env is None else env
+    data = data_dir_from_env(env)
+    return Settings(
+        service=service,
+        data_dir=data,
+        database_url=database_url(service, data, env),
+        redis_url=redis_url(data, env),
+        mail_url=env.get("MAIL_URL") or f"file://{data / 'outbox'}",
+        secret_key=secret_key(data, env),
+        port=int(env.get(f"{service.upper()}_PORT", DEFAULT_PORTS[service])),
+        trusted_proxies=int(env.get("TRUSTED_PROXIES", "0")),
+        queue_prefix=env.get("RV_QUEUE_PREFIX", ""),
+        check_deliverability=_flag(env.get("EMAIL_CHECK_DELIVERABILITY"), False),
+        session_cookie_secure=_flag(env.get("SESSION_COOKIE_SECURE"), True),
+    )

@@ -1,0 +1,57 @@
+"""JSON errors of the one shape in the API contract, for every 4xx and for 500."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None):
+    """A Flask response in the contract's error shape."""
+    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+    return jsonify(body), status
+
+
+def _code(exc: HTTPException) -> str:
+    return getattr(exc, "code_word", None) or (exc.name or "error").lower().replace(" ", "_")
+
+
+def _http_error(exc: HTTPException):
+    response, status = error_response(exc.code or 500, _code(exc), exc.description or exc.name)
+    for name, value in exc.get_headers():
+        if name.lower() not in ("content-type", "content-length"):
+            response.headers[name] = value
+    return response, status
+
+
+def _validation_error(exc: ValidationError):
+    messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+    return error_response(422, "invalid", "Some fields are not valid.", _flatten(messages))
+
+
+def _flatten(messages: dict, prefix: str = "") -> dict[str, list[str]]:
+    flat: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = [str(v) for v in (value if isinstance(value, list) else [value])]
+    return flat
+
+
+def _unexpected(exc: Exception):
+    log.exception("unhandled error", exc_info=exc)
+    return _http_error(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers: HTTP errors, schema validation errors, and anything else."""
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(ValidationError, _validation_error)
+    app.register_error_handler(Exception, _unexpected)

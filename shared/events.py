@@ -1,0 +1,115 @@
+"""The event bus: a transactional outbox on the producer, idempotent apply on the consumer.
+
+An event is written to the producer's `outbox` table in the transaction of the change that
+causes it. After commit the relay (shared/relay.py) is woken and moves it into the consumer's
+rq queue. The consumer applies each event at most once, recording its id in
+`applied_events` in the same transaction; redelivery is therefore always safe.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared.models import AppliedEvent, OutboxEvent, utcnow
+from shared.schemas.events import EnvelopeSchema
+
+Handler = Callable[[Session, dict], None]
+ENVELOPE = EnvelopeSchema()
+_WAKE_FLAG = "rv_outbox_written"
+
+
+def wake_key(queue_prefix: str, producer: str) -> str:
+    """The Redis list a producer pushes to after commit, so its relay sends at once."""
+    return f"rv:{queue_prefix}relay:{producer}"
+
+
+def envelope(event_type: str, source: str, payload: dict) -> dict:
+    """A new event, serialised as it travels: JSON types only."""
+    return ENVELOPE.dump(
+        {
+            "id": uuid.uuid4(),
+            "type": event_type,
+            "source": source,
+            "occurred_at": utcnow(),
+            "payload": payload,
+        }
+    )
+
+
+def publish(session: Session, envelope_: dict, destinations: Iterable[str]) -> None:
+    """Write the event to the outbox, once per consumer, inside the caller's transaction."""
+    for destination in destinations:
+        session.add(
+            OutboxEvent(event_id=envelope_["id"], destination=destination, envelope=envelope_)
+        )
+    session.info[_WAKE_FLAG] = True
+
+
+def wake_relay_after_commit(factory: sessionmaker, redis: Redis, key: str) -> None:
+    """After a commit that wrote outbox rows, nudge the relay; its timer covers a lost nudge."""
+
+    def after_commit(session: Session) -> None:
+        if not session.info.pop(_WAKE_FLAG, False):
+            return
+        try:
+            with redis.pipeline(transaction=False) as pipe:
+                pipe.lpush(key, 1).ltrim(key, 0, 0).execute()
+        except RedisError:
+            pass  # the relay sweeps on a timer too: a missed nudge delays, never loses
+
+    def after_rollback(session: Session) -> None:
+        session.info.pop(_WAKE_FLAG, None)
+
+    event.listen(factory, "after_commit", after_commit)
+    event.listen(factory, "after_soft_rollback", lambda session, _tx: after_rollback(session))
+
+
+class EventsNotApplied(Exception):
+    """Some events of a batch failed; the others were applied and committed."""
+
+    def __init__(self, failures: dict[str, str]):
+        super().__init__("; ".join(f"{event_id}: {why}" for event_id, why in failures.items()))
+        self.failures = failures
+
+
+def consume(factory: sessionmaker, envelopes: list[dict], handlers: dict[str, Handler]) -> dict:
+    """Apply a batch of events exactly once each, in one transaction with a savepoint each.
+
+    An event that fails is rolled back alone, so it cannot block the others; the batch is
+    committed and then raises EventsNotApplied, which sends the failed ones to rq's failed
+    registry through their own retried jobs (see shared/relay.py).
+    """
+    events = [ENVELOPE.load(e) for e in envelopes]
+    ids = [str(e["id"]) for e in events]
+    applied, failures = [], {}
+    with factory.begin() as session:
+        seen = set(session.scalars(select(AppliedEvent.event_id).where(AppliedEvent.event_id.in_(ids))))
+        duplicates = sorted(seen)
+        for ev, event_id in zip(events, ids, strict=True):
+            if event_id in seen:
+                continue
+            seen.add(event_id)
+            try:
+                _apply_one(session, ev, event_id, handlers)
+                applied.append(event_id)
+            except Exception as exc:  # isolated in its savepoint, re-raised below
+                failures[event_id] = f"{type(exc).__name__}: {exc}"
+    if failures:
+        raise EventsNotApplied(failures)
+    return {"applied": applied, "duplicates": duplicates}
+
+
+def _apply_one(session: Session, ev: dict, event_id: str, handlers: dict[str, Handler]) -> None:
+    handler = handlers.get(ev["type"])
+    if handler is None:
+        raise LookupError(f"no handler for event type {ev['type']!r}")
+    with session.begin_nested():
+        handler(session, ev["payload"])
+        session.add(AppliedEvent(event_id=event_id, type=ev["type"], source=ev["source"]))
+        session.flush()

@@ -1,0 +1,22 @@
+"""Reading JSON requests through a schema, with the contract's errors for bad input."""
+
+from __future__ import annotations
+
+from flask import request
+from marshmallow import Schema
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+
+
+def json_body() -> dict:
+    """The request's JSON object: 415 for another content type, 400 for malformed JSON."""
+    if not request.is_json:
+        raise UnsupportedMediaType("Send the body as application/json.")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("The body is not a JSON object.")
+    return body
+
+
+def load_json(schema: Schema, partial: bool = False) -> dict:
+    """Validate the request's JSON object with `schema`; invalid fields give a 422."""
+    return schema.load(json_body(), partial=partial)

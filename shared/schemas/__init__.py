@@ -1,0 +1,1 @@
+"""Marshmallow schemas: the HTTP and queue contracts shared by every service."""

@@ -1,0 +1,29 @@
+"""The event envelope: what travels between services on the bus."""
+
+from marshmallow import Schema, fields, validate
+
+EVENT_TYPE = validate.Regexp(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
+
+
+class EnvelopeSchema(Schema):
+    """One event: a unique id (the consumer's idempotency key), its type, who sent it, when."""
+
+    id = fields.UUID(required=True)
+    type = fields.String(required=True, validate=EVENT_TYPE)
+    source = fields.String(required=True)
+    occurred_at = fields.AwareDateTime(required=True)
+    payload = fields.Dict(required=True)
+
+
+class FailedEventSchema(Schema):
+    """An event job that ended in rq's failed registry, as staff see it."""
+
+    job_id = fields.String(required=True)
+    events = fields.List(fields.Nested(EnvelopeSchema(only=("id", "type", "source"))))
+    failed_at = fields.AwareDateTime(allow_none=True)
+    error = fields.String(metadata={"description": "the last line of the exception"})
+
+
+class FailedEventListSchema(Schema):
+    items = fields.List(fields.Nested(FailedEventSchema))
+    next = fields.String(allow_none=True)
