@@ -28,11 +28,13 @@ class Settings:
     check_deliverability: bool = False
     session_cookie_secure: bool = True
     max_content_length: int = 64 * 1024
-    # The event bus: how long a batch job may run, and when an unacknowledged event is resent.
+    # The event bus: how long a job may run (a job started longer ago than that plus a margin
+    # is taken as abandoned and resent), how often the relay sweeps, and the retries of an
+    # event that failed.
     job_timeout: int = 20
-    redeliver_after: float = 30.0
     relay_interval: float = 1.0
     batch_size: int = 200
+    retry_intervals: tuple[int, ...] = (1, 5, 15)
     testing: bool = False
 
     def queue_name(self, service: str | None = None) -> str:
@@ -99,4 +101,6 @@ def load(service: str, env: dict | None = None) -> Settings:
         queue_prefix=env.get("RV_QUEUE_PREFIX", ""),
         check_deliverability=_flag(env.get("EMAIL_CHECK_DELIVERABILITY"), False),
         session_cookie_secure=_flag(env.get("SESSION_COOKIE_SECURE"), True),
+        job_timeout=int(env.get("RV_JOB_TIMEOUT", "20")),
+        retry_intervals=tuple(int(x) for x in env.get("RV_RETRY_INTERVALS", "1,5,15").split(",")),
     )

@@ -38,7 +38,6 @@ DISPATCH_LIMIT = 2000
 RESOLVE_LIMIT = 5000
 RESULT_TTL = 24 * 3600
 FAILURE_TTL = 30 * 24 * 3600
-SOLO_RETRY = Retry(max=3, interval=[1, 5, 15])
 
 
 class Relay:
@@ -151,6 +150,10 @@ class Relay:
             while chunk := list(islice(it, self.settings.batch_size)):
                 yield f"{name}-batch-{uuid.uuid4().hex}", chunk, False
 
+    def _retry(self) -> Retry:
+        intervals = list(self.settings.retry_intervals)
+        return Retry(max=len(intervals), interval=intervals)
+
     def _enqueue(self, pipe, job_id: str, rows: list[OutboxEvent], solo: bool) -> None:
         destination = rows[0].destination
         q = queue(self.redis, self.settings.queue_name(destination))
@@ -161,7 +164,7 @@ class Relay:
             timeout=self.settings.job_timeout,
             result_ttl=RESULT_TTL,
             failure_ttl=FAILURE_TTL,
-            retry=SOLO_RETRY if solo else None,
+            retry=self._retry() if solo else None,
             description=f"{len(rows)} event(s) from {self.settings.service}",
         )
         q.enqueue_many([data], pipeline=pipe)

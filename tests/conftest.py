@@ -1,0 +1,170 @@
+"""Fixtures: real Redis, real SQLite databases, the three apps, staff tokens, workers.
+
+Redis: the machine's server on 6379 when it answers (database 11, every key of a test under
+its own prefix, removed afterwards; the database itself is never flushed), else a
+redis-server of our own. Tests that flush or restart Redis always get one of their own.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from redis import Redis
+from redis.exceptions import RedisError
+
+from services import registry
+from shared import config
+from shared.auth import new_token, store_token
+from shared.backends import Backends
+from shared.db import create_schema
+from shared.redis_server import LocalRedis
+
+ROOT = Path(__file__).resolve().parent.parent
+MACHINE_REDIS = "redis://127.0.0.1:6379/11"
+
+
+def _answers(url: str) -> bool:
+    try:
+        return bool(Redis.from_url(url, socket_connect_timeout=0.5).ping())
+    except RedisError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real Redis for the suite: the machine's, or one started for it."""
+    if _answers(MACHINE_REDIS):
+        yield MACHINE_REDIS
+        return
+    server = LocalRedis(tmp_path_factory.mktemp("redis"))
+    yield server.start()
+    server.stop()
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of this test's own, which it may flush and restart."""
+    server = LocalRedis(tmp_path / "redis")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def prefix(redis_url):
+    """This test's queue prefix; its keys are deleted afterwards."""
+    value = f"t{uuid.uuid4().hex[:10]}-"
+    yield value
+    client = Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"*{value}*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture
+def make_env(tmp_path, redis_url, prefix):
+    """The environment of a test stack: its own data folder, databases, Redis prefix."""
+
+    def make(redis: str | None = None, **extra) -> dict:
+        env = {
+            "RV_DATA_DIR": str(tmp_path / "data"),
+            "REDIS_URL": redis or redis_url,
+            "RV_QUEUE_PREFIX": prefix,
+            "SECRET_KEY": "test-secret-key",
+            "MAIL_URL": f"file://{tmp_path / 'outbox'}",
+        }
+        return env | extra
+
+    return make
+
+
+@pytest.fixture
+def settings_for(make_env):
+    """Settings of one service in this test's stack, with field overrides."""
+
+    def build(service: str, env: dict | None = None, **overrides) -> config.Settings:
+        settings = config.load(service, env or make_env())
+        return settings.with_overrides(testing=True, **overrides)
+
+    return build
+
+
+@pytest.fixture
+def stack(settings_for):
+    """The three apps of one test stack, their schemas created: {name: app}."""
+
+    def build(env: dict | None = None, **overrides) -> dict:
+        apps = {}
+        for service in config.SERVICES:
+            app = registry.create_app(service, settings_for(service, env, **overrides))
+            b: Backends = app.extensions["rv"]
+            create_schema(b.engine, b.metadata)
+            apps[service] = app
+        return apps
+
+    return build
+
+
+@pytest.fixture
+def apps(stack):
+    """The three apps with default test settings."""
+    return stack()
+
+
+@pytest.fixture
+def app(apps):
+    """The nominations app (the hub)."""
+    return apps["nominations"]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def token_for(apps):
+    """Issue a staff token with the given scopes in all three services of the stack."""
+
+    def issue(*scopes: str, name: str = "tester") -> str:
+        token = new_token()
+        for app in apps.values():
+            with app.extensions["rv"].sessions.begin() as session:
+                store_token(session, token, name, scopes or ("admin",))
+        return token
+
+    return issue
+
+
+@pytest.fixture
+def staff(token_for):
+    """Authorization headers of an admin staff token."""
+    return {"Authorization": f"Bearer {token_for('admin')}"}
+
+
+@pytest.fixture
+def spawn(make_env):
+    """Start a project command (python -m services.cli ...) as a real process."""
+    procs: list[subprocess.Popen] = []
+
+    def start(*args: str, env: dict | None = None) -> subprocess.Popen:
+        full = os.environ | (env or make_env())
+        proc = subprocess.Popen([sys.executable, "-m", "services.cli", *args], cwd=ROOT, env=full)
+        procs.append(proc)
+        return proc
+
+    yield start
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
