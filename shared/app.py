@@ -40,4 +40,3 @@ def build_app(
     metrics.init_app(app)
     openapi.init_app(app, service)
     return app
-

@@ -59,7 +59,11 @@ class EditionColumns:
         """The edition's fields as the schemas read them, with its phase now."""
         fields = ("slug", "title", "timezone", *WINDOWS, "finalist_count", "public_tally")
         data = {name: getattr(self, name) for name in fields}
-        return data | {"tie_break": self.tie_break, "revision": self.revision, "phase": self.phase()}
+        return data | {
+            "tie_break": self.tie_break,
+            "revision": self.revision,
+            "phase": self.phase(),
+        }
 
 
 def schedule_payload(edition: EditionColumns) -> dict:

@@ -89,7 +89,9 @@ def consume(factory: sessionmaker, envelopes: list[dict], handlers: dict[str, Ha
     ids = [str(e["id"]) for e in events]
     applied, failures = [], {}
     with factory.begin() as session:
-        seen = set(session.scalars(select(AppliedEvent.event_id).where(AppliedEvent.event_id.in_(ids))))
+        seen = set(
+            session.scalars(select(AppliedEvent.event_id).where(AppliedEvent.event_id.in_(ids)))
+        )
         duplicates = sorted(seen)
         for ev, event_id in zip(events, ids, strict=True):
             if event_id in seen:

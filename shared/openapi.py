@@ -41,7 +41,7 @@ def build_spec(app: Flask, service: str) -> dict:
             {"description": description, "content": {"application/json": {"schema": "Error"}}},
         )
     with app.test_request_context():
-        for name, view in sorted(app.view_functions.items()):
+        for _endpoint, view in sorted(app.view_functions.items()):
             if view.__doc__ and "---" in view.__doc__:
                 spec.path(view=view, app=app)
     return spec.to_dict()

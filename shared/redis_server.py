@@ -37,6 +37,7 @@ class LocalRedis:
         self.workdir = workdir
         self.port = port
         self.process: subprocess.Popen | None = None
+        self._log = None
 
     @property
     def url(self) -> str:
@@ -48,8 +49,8 @@ class LocalRedis:
         self.port = self.port or free_port()
         args = [redis_binary(), "--port", str(self.port), "--bind", "127.0.0.1"]
         args += ["--save", "", "--appendonly", "no", "--dir", str(self.workdir)]
-        log = open(self.workdir / "redis.log", "ab")  # noqa: SIM115 - kept open for the child
-        self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        self._log = open(self.workdir / "redis.log", "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT)
         self._wait_until_up(timeout)
         return self.url
 
@@ -73,6 +74,9 @@ class LocalRedis:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self._log:
+            self._log.close()
+            self._log = None
 
     def restart(self) -> None:
         """Stop and start again on the same port: everything in it is gone."""

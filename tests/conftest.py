@@ -19,10 +19,10 @@ from redis.exceptions import RedisError
 
 from services import registry
 from shared import config
-from shared.auth import new_token, store_token
 from shared.backends import Backends
 from shared.db import create_schema
 from shared.redis_server import LocalRedis
+from tests.factories import issue_token
 
 ROOT = Path(__file__).resolve().parent.parent
 MACHINE_REDIS = "redis://127.0.0.1:6379/11"
@@ -136,14 +136,7 @@ def runner(app):
 def token_for(apps):
     """Issue a staff token with the given scopes in all three services of the stack."""
 
-    def issue(*scopes: str, name: str = "tester") -> str:
-        token = new_token()
-        for app in apps.values():
-            with app.extensions["rv"].sessions.begin() as session:
-                store_token(session, token, name, scopes or ("admin",))
-        return token
-
-    return issue
+    return lambda *scopes, name="tester": issue_token(apps, *scopes, name=name)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """An edition and its schedule: the windows of the contest, as moments with a time zone."""
 
+from itertools import pairwise
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
@@ -49,7 +50,7 @@ class EditionPatchSchema(EditionSchema):
 def check_window_order(data: dict) -> None:
     """Raise unless the given windows follow each other: each close after its open."""
     present = [(name, data[name]) for name in WINDOWS if data.get(name) is not None]
-    for (before, t0), (after, t1) in zip(present, present[1:], strict=False):
+    for (before, t0), (after, t1) in pairwise(present):
         strict = (before, after) in (
             ("nominations_open", "nominations_close"),
             ("voting_open", "voting_close"),

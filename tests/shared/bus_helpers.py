@@ -1,0 +1,64 @@
+"""Helpers for event-bus tests: run workers in-process, sweep the relay, read replicas."""
+
+from __future__ import annotations
+
+import importlib
+import time
+
+from flask import Flask
+from rq import SimpleWorker
+from sqlalchemy import func, select
+
+from shared.models import AppliedEvent, OutboxEvent
+from shared.queues import SERIALIZER, queue
+from shared.relay import Relay
+
+
+def drain(app: Flask) -> None:
+    """Run the service's rq worker in burst mode, in this process, until its queue is empty."""
+    b = app.extensions["rv"]
+    with app.app_context():
+        worker = SimpleWorker(
+            [queue(b.redis, b.settings.queue_name())], connection=b.redis, serializer=SERIALIZER
+        )
+        worker.work(burst=True, logging_level="ERROR")
+
+
+def relay(app: Flask) -> Relay:
+    """The relay of a producer app."""
+    b = app.extensions["rv"]
+    return Relay(b.settings, b.sessions, b.redis)
+
+
+def outbox_states(app: Flask) -> dict[str, int]:
+    """How many outbox rows of the app are in each state."""
+    with app.extensions["rv"].sessions() as session:
+        rows = session.execute(
+            select(OutboxEvent.state, func.count()).group_by(OutboxEvent.state)
+        ).all()
+    return dict(rows)
+
+
+def applied_count(app: Flask) -> int:
+    """How many events the app has applied."""
+    with app.extensions["rv"].sessions() as session:
+        return session.scalar(select(func.count()).select_from(AppliedEvent))
+
+
+def replica(app: Flask, slug: str):
+    """The app's replica of an edition, or None."""
+    service = app.extensions["rv"].settings.service
+    model = importlib.import_module(f"services.{service}.models").Edition
+    with app.extensions["rv"].sessions() as session:
+        return session.scalar(select(model).where(model.slug == slug))
+
+
+def wait_for(predicate, timeout: float, interval: float = 0.05):
+    """Poll until predicate() is truthy; returns its value and the seconds it took."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        value = predicate()
+        if value:
+            return value, time.monotonic() - start
+        time.sleep(interval)
+    raise AssertionError(f"not true within {timeout} s")
