@@ -30,7 +30,8 @@ def _http_error(exc: HTTPException):
 
 
 def _validation_error(exc: ValidationError):
-    messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+    # Raised outside a schema (a check against stored data), the error names its field itself.
+    messages = exc.messages if isinstance(exc.messages, dict) else {exc.field_name: exc.messages}
     return error_response(422, "invalid", "Some fields are not valid.", _flatten(messages))
 
 

@@ -11,7 +11,10 @@ def json_body() -> dict:
     """The request's JSON object: 415 for another content type, 400 for malformed JSON."""
     if not request.is_json:
         raise UnsupportedMediaType("Send the body as application/json.")
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError as exc:  # nested deeper than the parser goes: bad input, not a 500
+        raise BadRequest("The body is nested too deeply.") from exc
     if not isinstance(body, dict):
         raise BadRequest("The body is not a JSON object.")
     return body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import Conflict, NotFound
 
@@ -27,15 +28,22 @@ def create_edition(session: Session, data: dict) -> Edition:
     if session.scalar(select(Edition.id).where(Edition.slug == data["slug"])) is not None:
         raise Conflict("An edition with this slug exists.")
     edition = Edition(**data, revision=1)
-    session.add(edition)
-    session.flush()
+    try:
+        with session.begin_nested():  # two creations at once: the unique slug decides
+            session.add(edition)
+    except IntegrityError as exc:
+        raise Conflict("An edition with this slug exists.") from exc
     _announce(session, edition)
     return edition
 
 
 def reschedule(session: Session, edition: Edition, changes: dict) -> Edition:
     """Apply a partial change to the schedule, check the windows still follow each other,
-    and send the new schedule (with the next revision) to voting and jury."""
+    and send the new schedule (with the next revision) to voting and jury. A change that
+    changes nothing sends nothing."""
+    changes = {k: v for k, v in changes.items() if getattr(edition, k) != v}
+    if not changes:
+        return edition
     check_window_order(edition.as_dict() | changes)
     for name, value in changes.items():
         setattr(edition, name, value)
