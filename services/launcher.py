@@ -34,7 +34,7 @@ def _prepare_environment() -> tuple[dict, LocalRedis | None]:
     redis = None
     url_file = data / "redis.url"
     if not env.get("REDIS_URL"):
-        redis = LocalRedis(data / "redis")
+        redis = LocalRedis(data / "redis", own_session=True)
         env["REDIS_URL"] = redis.start()
         url_file.write_text(env["REDIS_URL"])
     else:

@@ -33,9 +33,12 @@ def free_port() -> int:
 class LocalRedis:
     """One redis-server process of our own; start() returns its URL."""
 
-    def __init__(self, workdir: Path, port: int | None = None):
+    def __init__(self, workdir: Path, port: int | None = None, own_session: bool = False):
+        """own_session: keep the server out of the caller's process group, so that a Ctrl-C
+        to the group stops its clients first and the caller stops the server after them."""
         self.workdir = workdir
         self.port = port
+        self.own_session = own_session
         self.process: subprocess.Popen | None = None
         self._log = None
 
@@ -50,7 +53,9 @@ class LocalRedis:
         args = [redis_binary(), "--port", str(self.port), "--bind", "127.0.0.1"]
         args += ["--save", "", "--appendonly", "no", "--dir", str(self.workdir)]
         self._log = open(self.workdir / "redis.log", "ab")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            args, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=self.own_session
+        )
         self._wait_until_up(timeout)
         return self.url
 

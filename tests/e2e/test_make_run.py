@@ -11,6 +11,8 @@ import sys
 import urllib.request
 
 import pytest
+from redis import Redis
+from redis.exceptions import RedisError
 
 from shared.redis_server import free_port
 from tests.conftest import ROOT
@@ -66,13 +68,16 @@ def test_run_seeds_the_demo_edition_into_all_three_services_and_stops_cleanly(ru
         return all(get(f"{u}/api/v1/editions/demo")[1]["slug"] == "demo" for u in urls.values())
 
     wait_for(lambda: _quietly(demo_everywhere), 5, interval=0.1)
+    redis_url = (log.parent / "redis.url").read_text()
     os.killpg(proc.pid, signal.SIGINT)
     proc.wait(30)
     wait_for(lambda: not group_alive(proc.pid), 20, interval=0.2)
+    assert not _quietly(lambda: Redis.from_url(redis_url, socket_connect_timeout=0.5).ping())
+    assert "Traceback" not in log.read_text()
 
 
 def _quietly(check) -> bool:
     try:
         return check()
-    except OSError:
+    except (OSError, RedisError):
         return False
