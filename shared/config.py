@@ -33,6 +33,7 @@ class Settings:
     # event that failed.
     job_timeout: int = 20
     relay_interval: float = 1.0
+    relay_linger: float = 0.02
     batch_size: int = 200
     retry_intervals: tuple[int, ...] = (1, 5, 15)
     testing: bool = False

@@ -7,7 +7,9 @@ redis-server of our own. Tests that flush or restart Redis always get one of the
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import uuid
@@ -152,12 +154,17 @@ def spawn(make_env):
 
     def start(*args: str, env: dict | None = None) -> subprocess.Popen:
         full = os.environ | (env or make_env())
-        proc = subprocess.Popen([sys.executable, "-m", "services.cli", *args], cwd=ROOT, env=full)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "services.cli", *args],
+            cwd=ROOT,
+            env=full,
+            start_new_session=True,  # its own group: the rq scheduler it forks goes with it
+        )
         procs.append(proc)
         return proc
 
     yield start
     for proc in procs:
-        if proc.poll() is None:
-            proc.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()

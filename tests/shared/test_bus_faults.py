@@ -57,7 +57,7 @@ def test_a_worker_killed_mid_job_has_its_job_run_again_within_60_s(apps, staff, 
     worker = spawn("worker", "voting")
     spawn("relay", "nominations")
     wait_for(lambda: voting_job_status(hub, voting) == JobStatus.STARTED, 10)
-    worker.send_signal(signal.SIGKILL)
+    os.killpg(worker.pid, signal.SIGKILL)  # the worker and the rq scheduler it forked
     worker.wait()
     lock.rollback()
     lock.close()

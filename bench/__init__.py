@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench.bus` (make bench-bus)."""
