@@ -88,13 +88,13 @@ def schedule_handler(model: type[EditionColumns]):
     return apply_schedule
 
 
-def replica_blueprint(model: type[EditionColumns]) -> Blueprint:
-    """GET /api/v1/editions/<slug> for a service that keeps a replica of the schedule."""
+def editions_blueprint(model: type[EditionColumns]) -> Blueprint:
+    """GET /api/v1/editions/<slug> (public): the hub's editions, or a service's replica."""
     bp = Blueprint("editions", __name__, url_prefix="/api/v1/editions")
 
     @bp.get("/<slug>")
     def get_edition(slug: str):
-        """The edition's schedule as this service knows it, with its phase now.
+        """The edition as this service knows it, with its phase now.
         ---
         get:
           tags: [editions]

@@ -11,5 +11,7 @@ from shared.config import Settings
 def create_app(config: Settings | None = None) -> Flask:
     """The nominations app; `config` defaults to the environment's settings."""
     from services.nominations import api, models
+    from shared.editions import editions_blueprint
 
-    return build_app("nominations", config, models.Base.metadata, [api.bp])
+    blueprints = [editions_blueprint(models.Edition), api.bp]
+    return build_app("nominations", config, models.Base.metadata, blueprints)

@@ -1,4 +1,5 @@
-"""The hub's JSON API: editions."""
+"""The hub's staff JSON API: creating and rescheduling editions (reading is in
+shared.editions, the same in every service)."""
 
 from __future__ import annotations
 
@@ -41,24 +42,6 @@ def post_edition():
     with backends().sessions.begin() as session:
         edition = create_edition(session, data)
         return jsonify(EDITION.dump(edition.as_dict())), 201
-
-
-@bp.get("/editions/<slug>")
-def show_edition(slug: str):
-    """The edition, with its phase now.
-    ---
-    get:
-      tags: [editions]
-      parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
-      responses:
-        200:
-          content:
-            application/json: {schema: EditionSchema}
-        404: {$ref: '#/components/responses/404'}
-    """
-    with backends().sessions() as session:
-        return jsonify(EDITION.dump(get_edition(session, slug).as_dict()))
 
 
 @bp.patch("/editions/<slug>")

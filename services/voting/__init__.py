@@ -11,6 +11,6 @@ from shared.config import Settings
 def create_app(config: Settings | None = None) -> Flask:
     """The voting app; `config` defaults to the environment's settings."""
     from services.voting import models
-    from shared.editions import replica_blueprint
+    from shared.editions import editions_blueprint
 
-    return build_app("voting", config, models.Base.metadata, [replica_blueprint(models.Edition)])
+    return build_app("voting", config, models.Base.metadata, [editions_blueprint(models.Edition)])
