@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable
 
 from redis import Redis
 from redis.exceptions import RedisError
+from rq import get_current_job
 from sqlalchemy import event, select
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.models import AppliedEvent, OutboxEvent, utcnow
@@ -22,6 +24,8 @@ from shared.schemas.events import EnvelopeSchema
 Handler = Callable[[Session, dict], None]
 ENVELOPE = EnvelopeSchema()
 _WAKE_FLAG = "rv_outbox_written"
+# The consumer's database is away or locked: no event is at fault, the batch is tried again.
+TRANSIENT = (OperationalError, InterfaceError)
 
 
 def wake_key(queue_prefix: str, producer: str) -> str:
@@ -100,11 +104,27 @@ def consume(factory: sessionmaker, envelopes: list[dict], handlers: dict[str, Ha
             try:
                 _apply_one(session, ev, event_id, handlers)
                 applied.append(event_id)
+            except TRANSIENT:
+                raise
             except Exception as exc:  # isolated in its savepoint, re-raised below
                 failures[event_id] = f"{type(exc).__name__}: {exc}"
     if failures:
         raise EventsNotApplied(failures)
     return {"applied": applied, "duplicates": duplicates}
+
+
+def apply_job(factory: sessionmaker, envelopes: list[dict], handlers: dict[str, Handler]) -> dict:
+    """The body of every service's rq job `apply_events`: consume the batch. When the database
+    is away, the job is marked transient before it fails, so that the relay sends it again
+    (until it is applied) instead of taking its events for poison."""
+    try:
+        return consume(factory, envelopes, handlers)
+    except TRANSIENT:
+        job = get_current_job()
+        if job is not None:
+            job.meta["transient"] = True
+            job.save_meta()
+        raise
 
 
 def _apply_one(session: Session, ev: dict, event_id: str, handlers: dict[str, Handler]) -> None:

@@ -5,8 +5,9 @@ Two duties:
   Finished: the consumer applied it (acknowledged). Failed: a batch is split into solo jobs
   with retries; a solo job stays in rq's failed registry and its event is marked failed for
   staff. Missing (Redis flushed or restarted) or started longer ago than a job may run (its
-  worker died): sent again under the same job id, so rq's own abandoned-job cleanup later
-  finds nothing to fail.
+  worker died) or failed because the consumer's database was away (the job says so in its
+  meta): sent again under the same job id, so rq's own abandoned-job cleanup later finds
+  nothing to fail.
 - dispatch (after each producer's nudge, lingering a moment so that commits made together
   travel together, and on the timer): put pending events into their queues, many per job,
   then mark them sent. Batching is what lets one worker apply thousands of events a second:
@@ -23,11 +24,13 @@ import time
 import uuid
 from collections import defaultdict
 from itertools import islice
+from typing import NamedTuple
 
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Retry
 from rq.job import Job, JobStatus
+from rq.registry import FailedJobRegistry
 from rq.utils import str_to_date
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -39,6 +42,13 @@ from shared.models import OutboxEvent, utcnow
 from shared.queues import JOB_FUNCTION, SERIALIZER, queue
 
 log = logging.getLogger(__name__)
+
+
+class JobState(NamedTuple):
+    status: str | None
+    started_at: dt.datetime | None
+    meta: dict
+
 
 DISPATCH_LIMIT = 2000
 RESOLVE_LIMIT = 5000
@@ -101,28 +111,37 @@ class Relay:
         counts = defaultdict(int)
         states = self._job_states(list(by_job))
         with self.redis.pipeline() as pipe:
-            for (status, started), (job_id, group) in zip(states, by_job.items(), strict=True):
-                counts[self._resolve_job(status, started, job_id, group, pipe)] += len(group)
+            for state, (job_id, group) in zip(states, by_job.items(), strict=True):
+                counts[self._resolve_job(state, job_id, group, pipe)] += len(group)
             pipe.execute()
         return dict(counts)
 
-    def _job_states(self, job_ids: list[str]) -> list[tuple[str | None, dt.datetime | None]]:
-        """Status and start of each job, read alone (not the events the job carries)."""
+    def _job_states(self, job_ids: list[str]) -> list[JobState]:
+        """Status, start and meta of each job, read alone (not the events the job carries)."""
         with self.redis.pipeline(transaction=False) as pipe:
             for job_id in job_ids:
-                pipe.hmget(Job.key_for(job_id), "status", "started_at")
+                pipe.hmget(Job.key_for(job_id), "status", "started_at", "meta")
             replies = pipe.execute()
         return [
-            (status.decode() if status else None, str_to_date(started) if started else None)
-            for status, started in replies
+            JobState(
+                status.decode() if status else None,
+                str_to_date(started) if started else None,
+                SERIALIZER.loads(meta) if meta else {},
+            )
+            for status, started, meta in replies
         ]
 
-    def _resolve_job(self, status, started, job_id: str, rows: list[OutboxEvent], pipe) -> str:
+    def _resolve_job(self, state: JobState, job_id: str, rows: list[OutboxEvent], pipe) -> str:
         now = utcnow()
+        status, started = state.status, state.started_at
         if status == JobStatus.FINISHED:
             for row in rows:
                 row.state, row.acked_at = "acked", now
             return "acked"
+        if status == JobStatus.FAILED and state.meta.get("transient"):
+            self._failed_registry(rows[0].destination).remove(job_id, pipeline=pipe)
+            self._enqueue(pipe, job_id, rows, solo=rows[0].solo)
+            return "resent"
         if status == JobStatus.FAILED:
             return self._failed(job_id, rows, pipe)
         abandoned = status == JobStatus.STARTED and now - (started or rows[0].sent_at) > (
@@ -132,6 +151,9 @@ class Relay:
             self._enqueue(pipe, job_id, rows, solo=rows[0].solo)
             return "resent"
         return "waiting"
+
+    def _failed_registry(self, destination: str) -> FailedJobRegistry:
+        return FailedJobRegistry(queue=queue(self.redis, self.settings.queue_name(destination)))
 
     def _failed(self, job_id: str, rows: list[OutboxEvent], pipe) -> str:
         if len(rows) == 1 and rows[0].solo:

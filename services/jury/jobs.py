@@ -5,11 +5,11 @@ from __future__ import annotations
 from services.jury.models import Edition
 from shared.backends import backends
 from shared.editions import SCHEDULED, schedule_handler
-from shared.events import Handler, consume
+from shared.events import Handler, apply_job
 
 HANDLERS: dict[str, Handler] = {SCHEDULED: schedule_handler(Edition)}
 
 
 def apply_events(envelopes: list[dict]) -> dict:
     """rq job: apply a batch of events sent to jury, each exactly once."""
-    return consume(backends().sessions, envelopes, HANDLERS)
+    return apply_job(backends().sessions, envelopes, HANDLERS)

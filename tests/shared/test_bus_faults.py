@@ -12,6 +12,7 @@ import textwrap
 
 import pytest
 from rq.job import Job, JobStatus
+from rq.registry import FailedJobRegistry
 from sqlalchemy import select
 
 from shared.models import OutboxEvent
@@ -112,3 +113,24 @@ def test_nothing_is_lost_when_the_producer_dies_after_commit(apps, make_env, spa
     spawn("relay", "nominations")
     spawn("worker", "voting")
     wait_for(lambda: replica(apps["voting"], "after-crash"), 10)
+
+
+def test_events_wait_out_an_outage_of_the_consumer_database(apps, staff, tmp_path):
+    hub, voting = apps["nominations"], apps["voting"]
+    slug = create(hub, staff)
+    r = relay(hub)
+    r.sweep()
+    database = tmp_path / "data" / "voting.db"
+    voting.extensions["rv"].engine.dispose()
+    away = database.rename(database.with_suffix(".away"))
+    database.mkdir()  # the database cannot be opened
+    drain(voting)
+    assert r.sweep()["resent"] == 1  # not failed, not split: sent again as it was
+    database.rmdir()
+    away.rename(database)
+    drain(voting)
+    r.sweep()
+    assert replica(voting, slug) is not None
+    assert outbox_states(hub) == {"acked": 1, "sent": 1}  # jury's event waits for its worker
+    b = voting.extensions["rv"]
+    assert FailedJobRegistry(queue=queue(b.redis, b.settings.queue_name())).count == 0
