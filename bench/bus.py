@@ -31,6 +31,9 @@ The figures:
 - baseline, in the same run: the same worker process runs N no-op jobs, one job per event
   (each carrying one event, as a solo job would): jobs/s = N / (last end - first start).
   This is what rq costs per job, and why the relay batches events.
+- light load: after that, 100 events committed one at a time, 20 a second: the delay one
+  change sees when the worker is not saturated (the throughput run's delays are mostly
+  queueing behind the other events).
 One warm-up event goes through the bus before the clock starts (imports, connections).
 
 Exit status 1 when the bus moved fewer than 500 events/s, 2 when the run failed (a process
@@ -80,6 +83,8 @@ BUS_TIMEOUT = 60.0  # every event applied, counted from the first commit
 BASELINE_TIMEOUT = 60.0  # every no-op job run
 STOP_TIMEOUT = 10.0  # a process exits after SIGTERM before it is killed
 POLL = 0.05
+LIGHT_EVENTS = 100  # after the throughput run: one commit at a time, LIGHT_RATE a second
+LIGHT_RATE = 20.0
 T = TypeVar("T")
 
 
@@ -297,6 +302,16 @@ class BusResult:
     delays_ms: list[float]  # commit -> applied, sorted
 
 
+def delays_after(s: Stack, skip: int) -> tuple[list, dict[str, dt.datetime], list[float]]:
+    """Outbox rows after the first `skip`, their jobs' ends, and their sorted delays (ms)."""
+    with reader(s, "nominations").connect() as conn:
+        query = select(OutboxEvent.created_at, OutboxEvent.job_id).order_by(OutboxEvent.id)
+        rows = conn.execute(query.offset(skip)).all()
+    ends = wait_until(lambda: job_ends(s, {job for _, job in rows}), STOP_TIMEOUT, "jobs", s)
+    delays = sorted((ends[job] - committed).total_seconds() * 1000 for committed, job in rows)
+    return rows, ends, delays
+
+
 def measure_bus(s: Stack, count: int, threads: int) -> BusResult:
     """Warm the bus up with one event, then send `count` events and time them end to end."""
     voting = reader(s, "voting")
@@ -304,13 +319,9 @@ def measure_bus(s: Stack, count: int, threads: int) -> BusResult:
     wait_until(lambda: applied_count(voting) == 1, START_TIMEOUT, "warm-up event", s)
     producer_seconds = produce(s, count, threads, "bench")
     wait_until(lambda: applied_count(voting) == count + 1, BUS_TIMEOUT, "bus", s)
-    with reader(s, "nominations").connect() as conn:
-        query = select(OutboxEvent.created_at, OutboxEvent.job_id).order_by(OutboxEvent.id)
-        rows = conn.execute(query.offset(1)).all()  # after the warm-up event
-    ends = wait_until(lambda: job_ends(s, {job for _, job in rows}), STOP_TIMEOUT, "jobs", s)
+    rows, ends, delays = delays_after(s, 1)  # after the warm-up event
     first_commit = min(committed for committed, _ in rows)
     last_applied = max(ends.values())
-    delays = sorted((ends[job] - committed).total_seconds() * 1000 for committed, job in rows)
     return BusResult(
         events=count,
         jobs=len(ends),
@@ -318,6 +329,18 @@ def measure_bus(s: Stack, count: int, threads: int) -> BusResult:
         producer_per_second=count / producer_seconds,
         delays_ms=delays,
     )
+
+
+def measure_light_load(s: Stack, count: int, rate: float) -> list[float]:
+    """Sorted commit->applied delays (ms) of `count` events committed at `rate` per second:
+    the delay a single edition change sees, without the queueing of a saturated worker."""
+    voting = reader(s, "voting")
+    before = applied_count(voting)
+    for n in range(count):
+        produce(s, 1, 1, f"light-{n}")
+        time.sleep(1 / rate)
+    wait_until(lambda: applied_count(voting) == before + count, BUS_TIMEOUT, "light load", s)
+    return delays_after(s, before)[2]
 
 
 def measure_baseline(s: Stack, count: int) -> float:
@@ -341,7 +364,7 @@ def measure_baseline(s: Stack, count: int) -> float:
     return count / (last.ended_at - first.started_at).total_seconds()
 
 
-def report(bus: BusResult, baseline: float) -> bool:
+def report(bus: BusResult, light: list[float], baseline: float) -> bool:
     """Print the figures; whether the target was met."""
     d = bus.delays_ms
     met = bus.per_second >= TARGET
@@ -351,6 +374,10 @@ def report(bus: BusResult, baseline: float) -> bool:
         f"max {d[-1]:.0f} ms"
     )
     print(f"producer committed at {bus.producer_per_second:.0f} events/s")
+    print(
+        f"light load, {len(light)} events at {LIGHT_RATE:.0f}/s: commit->applied "
+        f"p50 {percentile(light, 0.5):.0f} ms, p99 {percentile(light, 0.99):.0f} ms"
+    )
     print(f"relay: {bus.jobs} jobs, {bus.events / bus.jobs:.1f} events per job on average")
     print(f"baseline: rq SimpleWorker, one job per event (no-op): {baseline:.0f} jobs/s")
     print(f"target {TARGET} events/s: {'met' if met else 'NOT met'}")
@@ -370,12 +397,13 @@ def main(argv: list[str] | None = None) -> int:
     with stack() as s:
         try:
             bus = measure_bus(s, args.events, args.producers)
+            light = measure_light_load(s, LIGHT_EVENTS, LIGHT_RATE)
             baseline = measure_baseline(s, args.events)
         except (RuntimeError, TimeoutError) as exc:
             print(f"benchmark failed: {exc}", file=sys.stderr)
             print_logs(s)
             return 2
-    return 0 if report(bus, baseline) else 1
+    return 0 if report(bus, light, baseline) else 1
 
 
 if __name__ == "__main__":
