@@ -38,5 +38,5 @@ def build_app(
     errors.init_app(app)
     security.init_app(app)
     metrics.init_app(app)
-    openapi.init_app(app, service)
+    openapi.init_app(app)
     return app

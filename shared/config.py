@@ -22,10 +22,8 @@ class Settings:
     redis_url: str
     mail_url: str
     secret_key: str
-    port: int
     trusted_proxies: int = 0
     queue_prefix: str = ""
-    check_deliverability: bool = False
     session_cookie_secure: bool = True
     max_content_length: int = 64 * 1024
     # The event bus: how long a job may run (a job started longer ago than that plus a margin
@@ -97,10 +95,8 @@ def load(service: str, env: dict | None = None) -> Settings:
         redis_url=redis_url(data, env),
         mail_url=env.get("MAIL_URL") or f"file://{data / 'outbox'}",
         secret_key=secret_key(data, env),
-        port=int(env.get(f"{service.upper()}_PORT", DEFAULT_PORTS[service])),
         trusted_proxies=int(env.get("TRUSTED_PROXIES", "0")),
         queue_prefix=env.get("RV_QUEUE_PREFIX", ""),
-        check_deliverability=_flag(env.get("EMAIL_CHECK_DELIVERABILITY"), False),
         session_cookie_secure=_flag(env.get("SESSION_COOKIE_SECURE"), True),
         job_timeout=int(env.get("RV_JOB_TIMEOUT", "20")),
         retry_intervals=tuple(int(x) for x in env.get("RV_RETRY_INTERVALS", "1,5,15").split(",")),

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 
 from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event, make_url
@@ -95,10 +94,3 @@ def create_schema(engine: Engine, *metadatas: MetaData) -> None:
     """Create the shared tables and the given service tables where missing."""
     for metadata in (SharedBase.metadata, *metadatas):
         metadata.create_all(engine)
-
-
-@contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
-    with factory.begin() as session:
-        yield session

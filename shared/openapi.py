@@ -62,6 +62,6 @@ def openapi_json():
     return jsonify(app.extensions["rv_openapi"])
 
 
-def init_app(app: Flask, service: str) -> None:
+def init_app(app: Flask) -> None:
     """Serve the document of `app` at /openapi.json."""
     app.register_blueprint(bp)
