@@ -9,8 +9,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from shared import config as config_module
 from shared import errors, metrics, openapi, ops, security
 from shared.backends import make_backends
+from shared.bus_admin import bp as bus_admin_bp
 from shared.config import Settings
-from shared.failed_events import bp as failed_events_bp
 
 
 def build_app(
@@ -33,7 +33,7 @@ def build_app(
     app.extensions["rv"] = make_backends(settings, metadata)
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=1, x_host=1)
-    for blueprint in (ops.bp, failed_events_bp, *blueprints):
+    for blueprint in (ops.bp, bus_admin_bp, *blueprints):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     security.init_app(app)

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+OUTBOX_STATES = ("pending", "sent", "acked", "failed")
 EVENT_TYPE = validate.Regexp(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
 
 
@@ -26,4 +27,23 @@ class FailedEventSchema(Schema):
 
 class FailedEventListSchema(Schema):
     items = fields.List(fields.Nested(FailedEventSchema))
+    next = fields.String(allow_none=True)
+
+
+class OutboxEventSchema(Schema):
+    """An event as its producer's outbox keeps it."""
+
+    event_id = fields.String()
+    type = fields.Function(lambda row: row.envelope["type"])
+    destination = fields.String()
+    state = fields.String(validate=validate.OneOf(OUTBOX_STATES))
+    job_id = fields.String(allow_none=True)
+    attempts = fields.Integer()
+    created_at = fields.AwareDateTime()
+    sent_at = fields.AwareDateTime(allow_none=True)
+    acked_at = fields.AwareDateTime(allow_none=True)
+
+
+class OutboxListSchema(Schema):
+    items = fields.List(fields.Nested(OutboxEventSchema))
     next = fields.String(allow_none=True)

@@ -12,7 +12,7 @@ from shared.events import consume, envelope, publish
 from shared.models import OutboxEvent
 from shared.queues import queue
 from shared.schemas.editions import EditionSchema
-from tests.factories import edition_body
+from tests.factories import edition_body, issue_token
 from tests.shared.bus_helpers import applied_count, drain, outbox_states, relay, replica
 
 
@@ -110,34 +110,79 @@ def publish_to_voting(app, *types: str) -> list[str]:
     return ids
 
 
-def test_a_poison_event_fails_alone_after_its_retries(stack, token_for):
-    apps = stack(retry_intervals=(0, 0))
-    hub, voting = apps["nominations"], apps["voting"]
+@pytest.fixture
+def test_handler():
+    """A handler for `test.ok` events in voting, for the duration of a test."""
     from services.voting.jobs import HANDLERS
 
     HANDLERS["test.ok"] = lambda session, payload: None
-    try:
-        good, poison, after = publish_to_voting(hub, "test.ok", "test.poison", "test.ok")
-        r = relay(hub)
-        for _ in range(3):  # batch fails, is split into solo jobs, poison retried then failed
-            r.sweep()
-            drain(voting)
-        r.sweep()
-        later = publish_to_voting(hub, "test.ok")
+    yield HANDLERS
+    HANDLERS.pop("test.ok", None)
+    HANDLERS.pop("test.poison", None)
+
+
+@pytest.fixture
+def poisoned(stack, test_handler):
+    """A stack where voting got a poison event between good ones, and one more after it,
+    with every worker and relay pass run: (apps, poison event id)."""
+    apps = stack(retry_intervals=(0, 0))
+    hub, voting = apps["nominations"], apps["voting"]
+    _, poison, _ = publish_to_voting(hub, "test.ok", "test.poison", "test.ok")
+    r = relay(hub)
+    for _ in range(3):  # the batch fails, is split into solo jobs, poison retried then failed
         r.sweep()
         drain(voting)
+    publish_to_voting(hub, "test.ok")
+    for _ in range(2):
         r.sweep()
-    finally:
-        del HANDLERS["test.ok"]
-    assert outbox_states(hub) == {"acked": 3, "failed": 1}
-    b = voting.extensions["rv"]
+        drain(voting)
+    return apps, poison
+
+
+def staff_get(app, path: str, token: str):
+    return app.test_client().get(path, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_a_poison_event_fails_alone_and_blocks_nothing(poisoned):
+    apps, poison = poisoned
+    b = apps["voting"].extensions["rv"]
     failed = FailedJobRegistry(queue=queue(b.redis, b.settings.queue_name()))
     assert failed.get_job_ids() == [f"{b.settings.queue_name()}-ev-{poison}"]
-    assert applied_count(voting) == 3
-    assert {good, after, *later}  # the ones behind the poison event were applied
-    token = token_for("events")
-    listed = voting.test_client().get(
-        "/api/v1/events/failed", headers={"Authorization": f"Bearer {token}"}
+    assert applied_count(apps["voting"]) == 3
+    assert outbox_states(apps["nominations"]) == {"acked": 3, "failed": 1}
+
+
+def test_staff_see_the_poison_event_where_it_failed(poisoned):
+    apps, poison = poisoned
+    token = issue_token(apps, "events")
+    items = staff_get(apps["voting"], "/api/v1/events/failed", token).get_json()["items"]
+    assert [e["id"] for e in items[0]["events"]] == [poison]
+    assert "no handler" in items[0]["error"]
+
+
+def test_staff_see_the_poison_event_in_the_producers_outbox(poisoned):
+    apps, poison = poisoned
+    token = issue_token(apps, "events")
+    listed = staff_get(apps["nominations"], "/api/v1/events/outbox?state=failed", token)
+    assert [(e["event_id"], e["destination"]) for e in listed.get_json()["items"]] == [
+        (poison, "voting")
+    ]
+
+
+def test_a_retried_event_is_applied_and_acknowledged_once_its_cause_is_fixed(
+    poisoned, test_handler
+):
+    apps, poison = poisoned
+    test_handler["test.poison"] = lambda session, payload: None  # the fix is deployed
+    job_id = f"{apps['voting'].extensions['rv'].settings.queue_name()}-ev-{poison}"
+    token = issue_token(apps, "events")
+    response = (
+        apps["voting"]
+        .test_client()
+        .post(f"/api/v1/events/failed/{job_id}/retry", headers={"Authorization": f"Bearer {token}"})
     )
-    assert [e["id"] for e in listed.get_json()["items"][0]["events"]] == [poison]
-    assert "no handler" in listed.get_json()["items"][0]["error"]
+    assert response.status_code == 202
+    drain(apps["voting"])
+    relay(apps["nominations"]).sweep()
+    assert applied_count(apps["voting"]) == 4
+    assert outbox_states(apps["nominations"]) == {"acked": 4}

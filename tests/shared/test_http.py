@@ -26,6 +26,7 @@ BODY_ENDPOINTS = [
 # status with that scope)
 STAFF_CALLS = [
     *[(s, "GET", "/api/v1/events/failed", "events", None, 200) for s in SERVICES],
+    *[(s, "GET", "/api/v1/events/outbox", "events", None, 200) for s in SERVICES],
     ("nominations", "POST", "/api/v1/editions", "editions", "new", 201),
     ("nominations", "PATCH", "/api/v1/editions/{slug}", "editions", {"title": "Nieuw"}, 200),
 ]
@@ -330,3 +331,21 @@ def test_staff_call_with_the_scope_succeeds(
 ):
     token = token_for(scope if granted == "needed" else "admin")
     assert call(service, method, path, body, headers=bearer(token)).status_code == ok
+
+
+def test_outbox_listing_refuses_an_unknown_state(client, staff):
+    response = client.get("/api/v1/events/outbox?state=lost", headers=staff)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "bad_request"
+
+
+def test_outbox_listing_pages_with_a_cursor(client, staff):
+    for _ in range(3):
+        client.post("/api/v1/editions", json=edition_body(), headers=staff)
+    first = client.get("/api/v1/events/outbox?state=pending&limit=4", headers=staff).get_json()
+    rest = client.get(
+        f"/api/v1/events/outbox?state=pending&limit=4&cursor={first['next']}", headers=staff
+    ).get_json()
+    assert len(first["items"]) == 4
+    assert len(rest["items"]) == 2
+    assert rest["next"] is None

@@ -1,4 +1,5 @@
-"""Staff view of events this service could not apply: rq's failed registry of its queue."""
+"""Staff view of the event bus in this service: the events it sent (its outbox, by state)
+and the events it could not apply (rq's failed registry of its queue), with a retry."""
 
 from __future__ import annotations
 
@@ -6,15 +7,21 @@ from flask import Blueprint, jsonify, request
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from rq.registry import FailedJobRegistry
-from werkzeug.exceptions import NotFound
+from sqlalchemy import select
+from werkzeug.exceptions import BadRequest, NotFound
 
 from shared.auth import staff_required
 from shared.backends import backends
+from shared.models import OutboxEvent
 from shared.queues import SERIALIZER, queue
-from shared.schemas.events import FailedEventListSchema
+from shared.schemas.events import OUTBOX_STATES, FailedEventListSchema, OutboxListSchema
 
-bp = Blueprint("failed_events", __name__, url_prefix="/api/v1/events")
+bp = Blueprint("bus_admin", __name__, url_prefix="/api/v1/events")
 PAGE = 50
+
+
+def _limit() -> int:
+    return min(max(request.args.get("limit", PAGE, type=int) or PAGE, 1), PAGE)
 
 
 def _registry() -> FailedJobRegistry:
@@ -52,7 +59,7 @@ def list_failed():
         401: {$ref: '#/components/responses/401'}
         403: {$ref: '#/components/responses/403'}
     """
-    limit = min(max(request.args.get("limit", PAGE, type=int) or PAGE, 1), PAGE)
+    limit = _limit()
     start = request.args.get("cursor", 0, type=int) or 0
     ids = _registry().get_job_ids(start, start + limit, desc=True)
     jobs = Job.fetch_many(ids, connection=backends().redis, serializer=SERIALIZER)
@@ -85,3 +92,34 @@ def retry_failed(job_id: str):
     except NoSuchJobError as exc:
         raise NotFound("No failed event job with this id.") from exc
     return jsonify(job_id=job_id, status="queued"), 202
+
+
+@bp.get("/outbox")
+@staff_required("events")
+def list_outbox():
+    """Events this service sent, oldest first, by state (failed ones are the ones to look at).
+    ---
+    get:
+      tags: [events]
+      security: [{staffToken: []}]
+      parameters:
+        - {in: query, name: state, schema: {type: string, enum: [pending, sent, acked, failed]}}
+        - {in: query, name: limit, schema: {type: integer, minimum: 1, maximum: 50}}
+        - {in: query, name: cursor, schema: {type: string}}
+      responses:
+        200:
+          content:
+            application/json: {schema: OutboxListSchema}
+        400: {$ref: '#/components/responses/400'}
+        401: {$ref: '#/components/responses/401'}
+        403: {$ref: '#/components/responses/403'}
+    """
+    state = request.args.get("state", "failed")
+    if state not in OUTBOX_STATES:
+        raise BadRequest(f"state is one of {', '.join(OUTBOX_STATES)}.")
+    limit, after = _limit(), request.args.get("cursor", 0, type=int) or 0
+    query = select(OutboxEvent).where(OutboxEvent.state == state, OutboxEvent.id > after)
+    with backends().sessions() as session:
+        rows = session.scalars(query.order_by(OutboxEvent.id).limit(limit + 1)).all()
+    following = str(rows[limit - 1].id) if len(rows) > limit else None
+    return jsonify(OutboxListSchema().dump({"items": rows[:limit], "next": following}))
