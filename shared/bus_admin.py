@@ -54,6 +54,7 @@ def list_failed():
         - {in: query, name: cursor, schema: {type: string}}
       responses:
         200:
+          description: a page of failed event jobs
           content:
             application/json: {schema: FailedEventListSchema}
         401: {$ref: '#/components/responses/401'}
@@ -108,6 +109,7 @@ def list_outbox():
         - {in: query, name: cursor, schema: {type: string}}
       responses:
         200:
+          description: a page of outbox events
           content:
             application/json: {schema: OutboxListSchema}
         400: {$ref: '#/components/responses/400'}

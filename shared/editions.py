@@ -102,6 +102,7 @@ def editions_blueprint(model: type[EditionColumns]) -> Blueprint:
             - {in: path, name: slug, required: true, schema: {type: string}}
           responses:
             200:
+              description: the edition
               content:
                 application/json: {schema: EditionSchema}
             404: {$ref: '#/components/responses/404'}

@@ -29,6 +29,7 @@ def post_edition():
           application/json: {schema: EditionSchema}
       responses:
         201:
+          description: the created edition
           content:
             application/json: {schema: EditionSchema}
         400: {$ref: '#/components/responses/400'}
@@ -60,6 +61,7 @@ def patch_edition(slug: str):
           application/json: {schema: EditionPatchSchema}
       responses:
         200:
+          description: the rescheduled edition
           content:
             application/json: {schema: EditionSchema}
         400: {$ref: '#/components/responses/400'}

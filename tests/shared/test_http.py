@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from openapi_spec_validator import validate
 from prometheus_client.parser import text_string_to_metric_families
 
 from services import registry
@@ -349,3 +350,8 @@ def test_outbox_listing_pages_with_a_cursor(client, staff):
     assert len(first["items"]) == 4
     assert len(rest["items"]) == 2
     assert rest["next"] is None
+
+
+@each_service
+def test_openapi_document_is_valid_openapi_3(apps, service):
+    validate(openapi(apps[service]))
