@@ -15,6 +15,7 @@ import threading
 
 import click
 from rq import SimpleWorker
+from sqlalchemy.orm import sessionmaker
 
 from services import registry
 from shared import config
@@ -35,6 +36,11 @@ def cli() -> None:
     """Radicale Vernieuwers campaign platform."""
 
 
+def sessions_of(service: str) -> sessionmaker:
+    """Sessions on one service's database, as the environment configures it."""
+    return make_sessionmaker(make_engine(config.load(service).database_url))
+
+
 def init_databases() -> None:
     """Create the tables of every service where missing."""
     for service in config.SERVICES:
@@ -46,8 +52,7 @@ def issue_staff_token(name: str, scopes: tuple[str, ...]) -> str:
     """A new token whose hash is stored in every service's database."""
     token = new_token()
     for service in config.SERVICES:
-        sessions = make_sessionmaker(make_engine(config.load(service).database_url))
-        with sessions.begin() as session:
+        with sessions_of(service).begin() as session:
             store_token(session, token, name, scopes)
     return token
 
@@ -74,8 +79,7 @@ def revoke_token_command(name: str) -> None:
     """Revoke every token of NAME in all three services."""
     total = 0
     for service in config.SERVICES:
-        sessions = make_sessionmaker(make_engine(config.load(service).database_url))
-        with sessions.begin() as session:
+        with sessions_of(service).begin() as session:
             total += revoke_tokens(session, name)
     click.echo(f"revoked {total} token record(s) of {name}")
 

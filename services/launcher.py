@@ -11,10 +11,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from services.cli import init_databases, issue_staff_token
+from services.cli import init_databases, issue_staff_token, sessions_of
 from services.nominations.demo import seed_demo
 from shared import config
-from shared.db import make_engine, make_sessionmaker
 from shared.redis_server import LocalRedis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,8 +44,7 @@ def _prepare_environment() -> tuple[dict, LocalRedis | None]:
 def _seed() -> None:
     if os.environ.get("RV_DEMO", "1") == "0":
         return
-    sessions = make_sessionmaker(make_engine(config.load("nominations").database_url))
-    with sessions.begin() as session:
+    with sessions_of("nominations").begin() as session:
         if seed_demo(session):
             print("seeded the demo edition (slug demo)", flush=True)
 

@@ -18,7 +18,7 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
 
 
 def _code(exc: HTTPException) -> str:
-    return getattr(exc, "code_word", None) or (exc.name or "error").lower().replace(" ", "_")
+    return (exc.name or "error").lower().replace(" ", "_")
 
 
 def _http_error(exc: HTTPException):

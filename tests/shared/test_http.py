@@ -198,23 +198,24 @@ def test_healthz_is_ok(apps, service):
     assert response.get_json() == {"status": "ok"}
 
 
-@each_service
-def test_healthz_is_503_when_redis_is_down(settings_for, service):
-    closed = f"redis://127.0.0.1:{free_port()}/0"
-    app = registry.create_app(service, settings_for(service, redis_url=closed))
-    response = app.test_client().get("/healthz")
-    assert response.status_code == 503
-    assert response.get_json()["down"] == ["redis"]
+def closed_redis(tmp_path) -> dict:
+    return {"redis_url": f"redis://127.0.0.1:{free_port()}/0"}
 
 
-@each_service
-def test_healthz_is_503_when_the_database_cannot_be_opened(settings_for, service, tmp_path):
+def unopenable_database(tmp_path) -> dict:
     (tmp_path / "a-file").write_text("not a folder")
-    url = f"sqlite:///{tmp_path / 'a-file' / 'x.db'}"
-    app = registry.create_app(service, settings_for(service, database_url=url))
+    return {"database_url": f"sqlite:///{tmp_path / 'a-file' / 'x.db'}"}
+
+
+@each_service
+@pytest.mark.parametrize(
+    ("broken", "down"), [(closed_redis, "redis"), (unopenable_database, "database")]
+)
+def test_healthz_is_503_naming_what_is_down(settings_for, service, tmp_path, broken, down):
+    app = registry.create_app(service, settings_for(service, **broken(tmp_path)))
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.get_json()["down"] == ["database"]
+    assert response.get_json()["down"] == [down]
 
 
 @each_service
