@@ -3,6 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# Page translations: Dutch is the templates' language, the catalogues compile at set-up.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard shared/translations/*/LC_MESSAGES/*.po services/*/translations/*/LC_MESSAGES/*.po))
+# Browser tests drive Debian's Chromium (Playwright's own download is not used).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint format staff-token revoke-token migrate bench-bus clean
 
@@ -11,10 +16,17 @@ $(INSTALLED): requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
-run: $(INSTALLED)
+%.mo: %.po $(INSTALLED)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+$(CHROMIUM):
+	$(SUDO) apt-get install -y --no-install-recommends chromium || \
+		($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium)
+
+run: $(INSTALLED) $(CATALOGUES)
 	$(BIN)/python -m services.cli run
 
-test: $(INSTALLED) lint
+test: $(INSTALLED) $(CATALOGUES) $(CHROMIUM) lint
 	$(BIN)/python -m pytest
 
 lint: $(INSTALLED)

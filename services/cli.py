@@ -38,13 +38,13 @@ def cli() -> None:
 
 def sessions_of(service: str) -> sessionmaker:
     """Sessions on one service's database, as the environment configures it."""
-    return make_sessionmaker(make_engine(config.load(service).database_url))
+    return make_sessionmaker(make_engine(registry.load_settings(service).database_url))
 
 
 def init_databases() -> None:
     """Create the tables of every service where missing."""
     for service in config.SERVICES:
-        settings = config.load(service)
+        settings = registry.load_settings(service)
         create_schema(make_engine(settings.database_url), registry.metadata(service))
 
 
@@ -112,7 +112,7 @@ def relay(service: str) -> None:
         signal.signal(sig, lambda *_: stop.set())
     with app.app_context():
         b = backends()
-        Relay(b.settings, b.sessions, b.redis).run(stop)
+        Relay(b.settings, b.sessions, b.redis, registry.periodic(service)).run(stop)
 
 
 @cli.command()

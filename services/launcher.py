@@ -29,6 +29,8 @@ def _prepare_environment() -> tuple[dict, LocalRedis | None]:
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     for service, port in config.DEFAULT_PORTS.items():
         env.setdefault(f"{service.upper()}_PORT", str(port))
+    # The local services speak plain HTTP on loopback: a Secure cookie would never come back.
+    env.setdefault("SESSION_COOKIE_SECURE", "0")
     config.secret_key(data)
     redis = None
     url_file = data / "redis.url"

@@ -15,9 +15,19 @@ def create_app(service: str, config: Settings | None = None) -> Flask:
     return importlib.import_module(f"services.{service}").create_app(config)
 
 
+def load_settings(service: str, env: dict | None = None) -> Settings:
+    """The settings of one service, its own fields included, from `env` (default os.environ)."""
+    return importlib.import_module(f"services.{service}.config").load(env)
+
+
+def periodic(service: str) -> tuple:
+    """The duties the service's relay runs every second (its jobs module's PERIODIC)."""
+    return getattr(importlib.import_module(f"services.{service}.jobs"), "PERIODIC", ())
+
+
 def metadata(service: str) -> MetaData:
     """The tables a service owns (beside the shared ones)."""
     return importlib.import_module(f"services.{service}.models").Base.metadata
 
 
-__all__ = ["SERVICES", "create_app", "metadata"]
+__all__ = ["SERVICES", "create_app", "load_settings", "metadata", "periodic"]

@@ -6,21 +6,18 @@ from flask import Blueprint, Flask
 from sqlalchemy import MetaData
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shared import config as config_module
-from shared import errors, metrics, openapi, ops, security
+from shared import errors, limits, metrics, openapi, ops, security, web
 from shared.backends import make_backends
 from shared.bus_admin import bp as bus_admin_bp
 from shared.config import Settings
 
 
-def build_app(
-    service: str, config: Settings | None, metadata: MetaData, blueprints: list[Blueprint]
-) -> Flask:
-    """A service app: `config` is its Settings, or None to read them from the environment.
+def build_app(settings: Settings, metadata: MetaData, blueprints: list[Blueprint]) -> Flask:
+    """A service app with its settings, tables and blueprints.
 
     Nothing here touches the database or Redis: connections open lazily on first use.
     """
-    settings = config or config_module.load(service)
+    service = settings.service
     app = Flask(f"services.{service}")
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -35,6 +32,8 @@ def build_app(
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=1, x_host=1)
     for blueprint in (ops.bp, bus_admin_bp, *blueprints):
         app.register_blueprint(blueprint)
+    limits.init_app(app, settings)
+    web.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     metrics.init_app(app)

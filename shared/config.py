@@ -34,7 +34,21 @@ class Settings:
     relay_linger: float = 0.02
     batch_size: int = 200
     retry_intervals: tuple[int, ...] = (1, 5, 15)
+    # Where people reach each service (links in mails and between pages): (service, url).
+    public_urls: tuple[tuple[str, str], ...] = ()
+    # Rate limits use their own key prefix in Redis; limits fall back to each process's memory
+    # while Redis is away (flask-limiter's in-memory fallback).
+    ratelimit_storage_url: str = ""
     testing: bool = False
+
+    def public_url(self, service: str | None = None) -> str:
+        """The base URL (no trailing slash) at which people reach `service` (default: this one)."""
+        return dict(self.public_urls)[service or self.service]
+
+    @classmethod
+    def extra_from_env(cls, env: dict) -> dict:
+        """The fields a service's own Settings subclass adds, read from `env` (none here)."""
+        return {}
 
     def queue_name(self, service: str | None = None) -> str:
         """The rq queue a service consumes from (prefixed in tests, so runs never mix)."""
@@ -84,15 +98,27 @@ def _flag(value: str | None, default: bool) -> bool:
     return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
 
 
-def load(service: str, env: dict | None = None) -> Settings:
-    """Read the settings of one service from the environment (os.environ by default)."""
+def public_urls(env: dict) -> tuple[tuple[str, str], ...]:
+    """<SERVICE>_PUBLIC_URL for each service, else the loopback address on its port."""
+    urls = []
+    for service in SERVICES:
+        port = env.get(f"{service.upper()}_PORT") or DEFAULT_PORTS[service]
+        url = env.get(f"{service.upper()}_PUBLIC_URL") or f"http://127.0.0.1:{port}"
+        urls.append((service, url.rstrip("/")))
+    return tuple(urls)
+
+
+def load(service: str, env: dict | None = None, cls: type[Settings] = Settings) -> Settings:
+    """Read the settings of one service from the environment (os.environ by default); `cls`
+    is the service's own Settings subclass, which reads its extra fields itself."""
     env = os.environ if env is None else env
     data = data_dir_from_env(env)
-    return Settings(
+    redis = redis_url(data, env)
+    return cls(
         service=service,
         data_dir=data,
         database_url=database_url(service, data, env),
-        redis_url=redis_url(data, env),
+        redis_url=redis,
         mail_url=env.get("MAIL_URL") or f"file://{data / 'outbox'}",
         secret_key=secret_key(data, env),
         trusted_proxies=int(env.get("TRUSTED_PROXIES", "0")),
@@ -100,4 +126,7 @@ def load(service: str, env: dict | None = None) -> Settings:
         session_cookie_secure=_flag(env.get("SESSION_COOKIE_SECURE"), True),
         job_timeout=int(env.get("RV_JOB_TIMEOUT", "20")),
         retry_intervals=tuple(int(x) for x in env.get("RV_RETRY_INTERVALS", "1,5,15").split(",")),
+        public_urls=public_urls(env),
+        ratelimit_storage_url=env.get("RATELIMIT_STORAGE_URL") or redis,
+        **cls.extra_from_env(env),
     )

@@ -39,6 +39,8 @@ class EditionColumns:
     public_tally: Mapped[bool] = mapped_column(Boolean, default=False)
     tie_break: Mapped[str] = mapped_column(String(20), default="other_award")
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # The revision of the finalists this service holds (shared/finalists.py); not scheduled.
+    finalists_revision: Mapped[int] = mapped_column(Integer, default=0)
 
     def phase(self, now: dt.datetime | None = None) -> str:
         """Where the contest stands at `now`: each window's open is inclusive, close exclusive."""

@@ -1,12 +1,14 @@
-"""JSON errors of the one shape in the API contract, for every 4xx and for 500."""
+"""Errors: JSON of the one shape in the API contract for the API, a page for pages."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, make_response, render_template
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from shared.web import wants_json
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +24,11 @@ def _code(exc: HTTPException) -> str:
 
 
 def _http_error(exc: HTTPException):
-    response, status = error_response(exc.code or 500, _code(exc), exc.description or exc.name)
+    status, message = exc.code or 500, exc.description or exc.name
+    if wants_json():
+        response, status = error_response(status, _code(exc), message)
+    else:  # a page: the same status, with the message in the site's layout
+        response = make_response(render_template("error.html", status=status, message=message))
     for name, value in exc.get_headers():
         if name.lower() not in ("content-type", "content-length"):
             response.headers[name] = value

@@ -13,6 +13,10 @@ Two duties:
   then mark them sent. Batching is what lets one worker apply thousands of events a second:
   rq's own bookkeeping costs a few milliseconds per job.
 Redelivery is safe because consumers apply an event id at most once (shared/events.py).
+
+The relay is also the service's clock: on the same timer it runs the service's periodic
+duties (closing a round at its deadline), each in its own transaction, so that what they
+publish goes out through the outbox like any other event.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from itertools import islice
 from typing import NamedTuple
 
@@ -59,10 +64,17 @@ FAILURE_TTL = 30 * 24 * 3600
 class Relay:
     """The relay of one producer service."""
 
-    def __init__(self, settings: Settings, sessions: sessionmaker, redis: Redis):
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: sessionmaker,
+        redis: Redis,
+        periodic: Sequence[Callable[[Session], object]] = (),
+    ):
         self.settings = settings
         self.sessions = sessions
         self.redis = redis
+        self.periodic = periodic
         self.stale_after = dt.timedelta(seconds=settings.job_timeout + 10)
 
     def run(self, stop: threading.Event) -> None:
@@ -74,6 +86,7 @@ class Relay:
                 if self.redis.blpop([key], timeout=self.settings.relay_interval):
                     stop.wait(self.settings.relay_linger)
                 if time.monotonic() >= next_resolve:
+                    self.tick()
                     self.resolve()
                     next_resolve = time.monotonic() + self.settings.relay_interval
                 while self.dispatch() >= DISPATCH_LIMIT:
@@ -82,6 +95,12 @@ class Relay:
                 # Redis or the database is away: nothing is lost, the outbox keeps the events.
                 log.warning("relay %s: %s; trying again", self.settings.service, exc)
                 stop.wait(1.0)
+
+    def tick(self) -> None:
+        """Run the service's periodic duties, each in a transaction of its own."""
+        for duty in self.periodic:
+            with self.sessions.begin() as session:
+                duty(session)
 
     def sweep(self) -> dict[str, int]:
         """One pass over the outbox: resolve events in flight, then dispatch pending ones."""

@@ -12,12 +12,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import uuid
 from pathlib import Path
 
 import pytest
 from redis import Redis
 from redis.exceptions import RedisError
+from werkzeug.serving import make_server
 
 from services import registry
 from shared import config
@@ -90,7 +92,7 @@ def settings_for(make_env):
     """Settings of one service in this test's stack, with field overrides."""
 
     def build(service: str, env: dict | None = None, **overrides) -> config.Settings:
-        settings = config.load(service, env or make_env())
+        settings = registry.load_settings(service, env or make_env())
         return settings.with_overrides(testing=True, **overrides)
 
     return build
@@ -168,3 +170,50 @@ def spawn(make_env):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def serve():
+    """Serve an app over real HTTP on a free loopback port, in a thread; returns its base URL."""
+    servers = []
+
+    def start(app) -> str:
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser tab with its own cookies, in Dutch (Belgium) like most visitors."""
+    context = browser.new_context(locale="nl-BE")
+    tab = context.new_page()
+    yield tab
+    context.close()

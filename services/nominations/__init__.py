@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Flask
 
+from services.nominations.config import NominationsSettings, load
 from shared.app import build_app
-from shared.config import Settings
 
 
-def create_app(config: Settings | None = None) -> Flask:
+def create_app(config: NominationsSettings | None = None) -> Flask:
     """The nominations app; `config` defaults to the environment's settings."""
     from services.nominations import api, models
     from shared.editions import editions_blueprint
 
     blueprints = [editions_blueprint(models.Edition), api.bp]
-    return build_app("nominations", config, models.Base.metadata, blueprints)
+    return build_app(config or load(), models.Base.metadata, blueprints)

@@ -9,6 +9,7 @@ from flask import Flask
 from rq import SimpleWorker
 from sqlalchemy import func, select
 
+from services import registry
 from shared.models import AppliedEvent, OutboxEvent
 from shared.queues import SERIALIZER, queue
 from shared.relay import Relay
@@ -25,9 +26,9 @@ def drain(app: Flask) -> None:
 
 
 def relay(app: Flask) -> Relay:
-    """The relay of a producer app."""
+    """The relay of a producer app, with its service's periodic duties."""
     b = app.extensions["rv"]
-    return Relay(b.settings, b.sessions, b.redis)
+    return Relay(b.settings, b.sessions, b.redis, registry.periodic(b.settings.service))
 
 
 def outbox_states(app: Flask) -> dict[str, int]:

@@ -1,0 +1,53 @@
+"""Rate limits: flask-limiter on Redis, keyed by the real client address or its network.
+
+One Limiter, created here and bound to each service app with `init_app`; each service
+declares its limits on its views with `limiter.limit(...)`, reading the limit strings from
+its settings. The client address is `request.remote_addr`, which ProxyFix has already set
+from X-Forwarded-For only as deep as TRUSTED_PROXIES allows (shared/app.py), so a header
+forged by a client changes nothing. While Redis is away, each process limits in memory.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from flask import Flask, request
+from flask_limiter import Limiter
+
+from shared.config import Settings
+
+IPV4_NETWORK = 24
+IPV6_NETWORK = 64
+
+
+def client_address() -> str:
+    """The client's IP address as the trusted proxies (or the socket) report it."""
+    return request.remote_addr or "unknown"
+
+
+def client_network() -> str:
+    """The client's network: its /24 for IPv4, its /64 for IPv6 (one home, school or office)."""
+    try:
+        address = ipaddress.ip_address(client_address())
+    except ValueError:
+        return "unknown"
+    prefix = IPV4_NETWORK if address.version == 4 else IPV6_NETWORK
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+limiter = Limiter(
+    client_address,
+    strategy="sliding-window-counter",
+    headers_enabled=True,
+    in_memory_fallback_enabled=True,
+)
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    """Bind the limiter to `app`, its counters in Redis under this service's own prefix."""
+    app.config.update(
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_url,
+        RATELIMIT_KEY_PREFIX=f"rv:{settings.queue_prefix}limits:{settings.service}",
+        RATELIMIT_STORAGE_OPTIONS={"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+    )
+    limiter.init_app(app)

@@ -1,0 +1,64 @@
+"""What the services tell each other about a contest: finalists, the final tally, the ranking.
+
+Nominations sends `finalists.selected` to voting and jury; voting sends `tally.final` and jury
+`ranking.final` back to the hub when their round closes. The same schemas document the
+staff API that shows these figures.
+"""
+
+from marshmallow import Schema, fields, validate
+
+FINALISTS_SELECTED = "finalists.selected"
+TALLY_FINAL = "tally.final"
+RANKING_FINAL = "ranking.final"
+
+
+class FinalistSchema(Schema):
+    """A finalist as the public and the other services see it; its id is its nomination's."""
+
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    organisation = fields.String(required=True)
+    summary = fields.String(required=True)
+
+
+class FinalistsEventSchema(Schema):
+    """The whole set of an edition's finalists, replacing any earlier set."""
+
+    edition = fields.String(required=True)
+    revision = fields.Integer(required=True, validate=validate.Range(min=1))
+    finalists = fields.List(fields.Nested(FinalistSchema), required=True)
+
+
+class VoteCountSchema(Schema):
+    finalist_id = fields.String(required=True)
+    votes = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+class TallySchema(Schema):
+    """Counted votes per finalist (every finalist listed), and the votes not counted."""
+
+    finalists = fields.List(fields.Nested(VoteCountSchema), required=True)
+    quarantined = fields.Integer(required=True)
+    unconfirmed = fields.Integer(required=True)
+    rejected = fields.Integer(required=True)
+
+
+class TallyEventSchema(TallySchema):
+    """The final tally of an edition, sent when voting closes (again if it reopens and closes)."""
+
+    edition = fields.String(required=True)
+    closed_at = fields.AwareDateTime(required=True)
+
+
+class RankedFinalistSchema(Schema):
+    finalist_id = fields.String(required=True)
+    score = fields.Float(required=True, allow_none=True)
+    rank = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class RankingEventSchema(Schema):
+    """The jury's final ranking of an edition, sent when jury scoring closes."""
+
+    edition = fields.String(required=True)
+    closed_at = fields.AwareDateTime(required=True)
+    ranking = fields.List(fields.Nested(RankedFinalistSchema), required=True)

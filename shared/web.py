@@ -1,0 +1,65 @@
+"""What every service's pages share: language, CSRF protection, layout, HTML error pages.
+
+Pages are in Dutch first: Dutch is the source language of the templates and English a
+translation (services/<name>/translations). The visitor's choice (?lang=, kept in the
+session) wins, then the browser's Accept-Language, then Dutch. Every form carries a CSRF
+token (Flask-WTF); the JSON API is exempt, as it takes no cookies for authority.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Flask, request, session
+from flask_babel import Babel, get_locale
+from flask_wtf.csrf import CSRFProtect
+
+LANGUAGES = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+JSON_PREFIXES = ("/api/", "/healthz", "/metrics", "/openapi.json")
+SHARED = Path(__file__).resolve().parent
+
+babel = Babel()
+csrf = CSRFProtect()
+bp = Blueprint(
+    "web",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/rv",
+)
+
+
+def select_language() -> str:
+    """The page language: ?lang= (remembered), the session's, the browser's, else Dutch."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    return request.accept_languages.best_match(LANGUAGES, DEFAULT_LANGUAGE)
+
+
+def wants_json() -> bool:
+    """Whether an error should answer in JSON: always for the API, else unless the client
+    asks for HTML by name (a browser does; scripts and curl get the contract's JSON)."""
+    explicit_html = "text/html" in request.headers.get("Accept", "")
+    return request.path.startswith(JSON_PREFIXES) or not explicit_html
+
+
+def init_app(app: Flask) -> None:
+    """Bind language, CSRF and the shared layout to `app`; exempt its JSON blueprints from
+    CSRF (call after the service's blueprints are registered)."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Brussels")
+    app.config.setdefault(
+        "BABEL_TRANSLATION_DIRECTORIES", f"translations;{SHARED / 'translations'}"
+    )
+    babel.init_app(app, locale_selector=select_language)
+    csrf.init_app(app)
+    app.register_blueprint(bp)
+    for blueprint in app.blueprints.values():
+        if (blueprint.url_prefix or "").startswith("/api"):
+            csrf.exempt(blueprint)
+    app.jinja_env.globals.update(languages=LANGUAGES, get_locale=get_locale)

@@ -1,0 +1,9 @@
+"""Error pages in a real browser: the site's layout, in Dutch or in English."""
+
+
+def test_error_page_in_browser(apps, serve, page):
+    url = serve(apps["nominations"])
+    page.goto(url + "/bestaat/niet")
+    assert "Dat lukte niet" in page.content()
+    page.goto(url + "/bestaat/niet?lang=en")
+    assert "That did not work" in page.content()
