@@ -26,6 +26,7 @@ def build_app(settings: Settings, metadata: MetaData, blueprints: list[Blueprint
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         TESTING=settings.testing,
+        EMAIL_CHECK_DELIVERABILITY=settings.email_check_deliverability,
     )
     app.extensions["rv"] = make_backends(settings, metadata)
     if settings.trusted_proxies:

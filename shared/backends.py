@@ -1,4 +1,4 @@
-"""The connections of one service: its settings, database engine, sessions and Redis."""
+"""The connections of one service: settings, database engine, sessions, Redis and mail."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import sessionmaker
 from shared.config import Settings
 from shared.db import make_engine, make_sessionmaker
 from shared.events import wake_key, wake_relay_after_commit
+from shared.mail import Mailer
 from shared.queues import connect
 
 
@@ -24,6 +25,7 @@ class Backends:
     sessions: sessionmaker
     redis: Redis
     metadata: MetaData
+    mailer: Mailer
 
 
 def make_backends(settings: Settings, metadata: MetaData) -> Backends:
@@ -32,7 +34,7 @@ def make_backends(settings: Settings, metadata: MetaData) -> Backends:
     sessions = make_sessionmaker(engine)
     redis = connect(settings.redis_url)
     wake_relay_after_commit(sessions, redis, wake_key(settings.queue_prefix, settings.service))
-    return Backends(settings, engine, sessions, redis, metadata)
+    return Backends(settings, engine, sessions, redis, metadata, Mailer(settings.mail_url))
 
 
 def backends() -> Backends:

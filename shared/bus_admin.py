@@ -13,15 +13,11 @@ from werkzeug.exceptions import BadRequest, NotFound
 from shared.auth import staff_required
 from shared.backends import backends
 from shared.models import OutboxEvent
+from shared.pagination import cursor_after, keyset_page, page_limit
 from shared.queues import SERIALIZER, queue
 from shared.schemas.events import OUTBOX_STATES, FailedEventListSchema, OutboxListSchema
 
 bp = Blueprint("bus_admin", __name__, url_prefix="/api/v1/events")
-PAGE = 50
-
-
-def _limit() -> int:
-    return min(max(request.args.get("limit", PAGE, type=int) or PAGE, 1), PAGE)
 
 
 def _registry() -> FailedJobRegistry:
@@ -60,8 +56,8 @@ def list_failed():
         401: {$ref: '#/components/responses/401'}
         403: {$ref: '#/components/responses/403'}
     """
-    limit = _limit()
-    start = request.args.get("cursor", 0, type=int) or 0
+    limit = page_limit()
+    start = cursor_after() or 0
     ids = _registry().get_job_ids(start, start + limit, desc=True)
     jobs = Job.fetch_many(ids, connection=backends().redis, serializer=SERIALIZER)
     items = [_describe(job) for job in jobs if job is not None]
@@ -119,9 +115,7 @@ def list_outbox():
     state = request.args.get("state", "failed")
     if state not in OUTBOX_STATES:
         raise BadRequest(f"state is one of {', '.join(OUTBOX_STATES)}.")
-    limit, after = _limit(), request.args.get("cursor", 0, type=int) or 0
-    query = select(OutboxEvent).where(OutboxEvent.state == state, OutboxEvent.id > after)
+    query = select(OutboxEvent).where(OutboxEvent.state == state)
     with backends().sessions() as session:
-        rows = session.scalars(query.order_by(OutboxEvent.id).limit(limit + 1)).all()
-    following = str(rows[limit - 1].id) if len(rows) > limit else None
-    return jsonify(OutboxListSchema().dump({"items": rows[:limit], "next": following}))
+        page = keyset_page(session, query, OutboxEvent.id, page_limit(), cursor_after())
+        return jsonify(OutboxListSchema().dump(page))

@@ -39,6 +39,8 @@ class Settings:
     # Rate limits use their own key prefix in Redis; limits fall back to each process's memory
     # while Redis is away (flask-limiter's in-memory fallback).
     ratelimit_storage_url: str = ""
+    # Look up the mail servers of e-mail domains (needs DNS; off by default).
+    email_check_deliverability: bool = False
     testing: bool = False
 
     def public_url(self, service: str | None = None) -> str:
@@ -128,5 +130,6 @@ def load(service: str, env: dict | None = None, cls: type[Settings] = Settings) 
         retry_intervals=tuple(int(x) for x in env.get("RV_RETRY_INTERVALS", "1,5,15").split(",")),
         public_urls=public_urls(env),
         ratelimit_storage_url=env.get("RATELIMIT_STORAGE_URL") or redis,
+        email_check_deliverability=_flag(env.get("EMAIL_CHECK_DELIVERABILITY"), False),
         **cls.extra_from_env(env),
     )
