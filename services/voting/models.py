@@ -1,12 +1,36 @@
-"""The voting service's tables: its replica of the editions' schedules."""
+"""The voting service's tables: edition and finalist replicas, votes, counters, decisions.
+
+A person is the keyed hash of their normalised e-mail address; the clear address is kept
+only until the confirmation mail has gone out. Counts per finalist and status are kept in
+`vote_counts`, changed in the same transaction as the votes they count, so the tally never
+scans the votes.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+import datetime as dt
+import uuid
 
-from shared.db import NAMING
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.db import NAMING, UTCDateTime
 from shared.editions import EditionColumns
+from shared.finalists import FinalistColumns
+from shared.models import utcnow
+
+VOTE_STATUSES = ("unconfirmed", "counted", "quarantined", "rejected")
 
 
 class Base(DeclarativeBase):
@@ -14,6 +38,71 @@ class Base(DeclarativeBase):
 
 
 class Edition(EditionColumns, Base):
-    """The schedule of an edition as the hub last sent it."""
+    """The schedule of an edition as the hub last sent it, and when its tally went out."""
 
     __tablename__ = "editions"
+
+    # The voting_close for which the final tally was sent; a later close sends again.
+    tally_sent_for: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Finalist(FinalistColumns, Base):
+    """A finalist one can vote for, as the hub last sent the edition's set."""
+
+    __tablename__ = "finalists"
+
+
+class Vote(Base):
+    """One person's vote in one edition: unconfirmed, then counted or quarantined; staff may
+    release (count) or reject it. `reasons` are the fraud signals that held it."""
+
+    __tablename__ = "votes"
+    __table_args__ = (
+        UniqueConstraint("edition_id", "person_hash"),
+        Index("ix_votes_edition_status_created", "edition_id", "status", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
+    finalist_id: Mapped[str] = mapped_column(String(64), index=True)
+    person_hash: Mapped[str] = mapped_column(String(64))
+    # Keyed hash of the address with digits taken out of its local part (name1@, name2@ ...).
+    shape_hash: Mapped[str] = mapped_column(String(64), index=True)
+    email: Mapped[str | None] = mapped_column(String(320))  # as typed; erased once mailed
+    lang: Mapped[str] = mapped_column(String(5), default="nl")
+    status: Mapped[str] = mapped_column(String(12), default="unconfirmed")
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    network: Mapped[str | None] = mapped_column(String(64), index=True)  # /24 or /64
+    confirm_network: Mapped[str | None] = mapped_column(String(64))  # where the link was clicked
+    form_seconds: Mapped[float | None] = mapped_column(Float)
+    honeypot: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    mailed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class VoteCount(Base):
+    """How many votes of an edition are in a status, per finalist: the tally's source."""
+
+    __tablename__ = "vote_counts"
+
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("editions.id", ondelete="CASCADE"), primary_key=True
+    )
+    finalist_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(12), primary_key=True)
+    votes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class VoteDecision(Base):
+    """The audit log: every change of a vote's status after confirmation, by whom and why."""
+
+    __tablename__ = "vote_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[str] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    staff: Mapped[str] = mapped_column(String(80))
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
