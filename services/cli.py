@@ -6,6 +6,7 @@ staff-token  a new staff token, accepted by all three services (make staff-token
 revoke-token revoke a staff member's tokens in all three services
 worker       the rq worker of one service (wraps `rq worker` with the bus's settings)
 relay        the outbox relay of one service
+erase-voters erase the personal data of an edition's voters (hashes and counts stay)
 """
 
 from __future__ import annotations
@@ -113,6 +114,21 @@ def relay(service: str) -> None:
     with app.app_context():
         b = backends()
         Relay(b.settings, b.sessions, b.redis, registry.periodic(service)).run(stop)
+
+
+@cli.command("erase-voters")
+@click.argument("slug")
+def erase_voters_command(slug: str) -> None:
+    """Erase the personal data of SLUG's voters once its voting has closed (also done by
+    itself VOTER_RETENTION_DAYS after voting_close)."""
+    from services.voting.erasure import VotingNotClosed, erase_edition
+
+    with registry.create_app("voting").app_context():
+        try:
+            erased = erase_edition(slug)
+        except (LookupError, VotingNotClosed) as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"erased the personal data of {erased} vote(s) of {slug}")
 
 
 @cli.command()

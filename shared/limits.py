@@ -4,7 +4,11 @@ One Limiter, created here and bound to each service app with `init_app`; each se
 declares its limits on its views with `limiter.limit(...)`, reading the limit strings from
 its settings. The client address is `request.remote_addr`, which ProxyFix has already set
 from X-Forwarded-For only as deep as TRUSTED_PROXIES allows (shared/app.py), so a header
-forged by a client changes nothing. While Redis is away, each process limits in memory.
+forged by a client changes nothing.
+
+While Redis is away, each process applies the same limits in its own memory (flask-limiter's
+in-memory fallback, so a ceiling then holds per process), the switch is logged once as a
+warning, and /healthz reports `"limiter": "fallback"` until the limiter finds Redis again.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import ipaddress
 
 from flask import Flask, request
+from flask.logging import default_handler
 from flask_limiter import Limiter
 
 from shared.config import Settings
@@ -41,6 +46,15 @@ limiter = Limiter(
     headers_enabled=True,
     in_memory_fallback_enabled=True,
 )
+# flask-limiter logs the switch to memory (and back) on its own logger, which has no handler
+# of its own: send its warnings where the app's go, so that the switch shows in the logs.
+limiter.logger.addHandler(default_handler)
+
+
+def in_fallback() -> bool:
+    """Whether this process limits in its own memory because Redis did not answer."""
+    # flask-limiter keeps this state privately; it has no public accessor for it.
+    return bool(limiter._storage_dead)
 
 
 def init_app(app: Flask, settings: Settings) -> None:
@@ -50,4 +64,8 @@ def init_app(app: Flask, settings: Settings) -> None:
         RATELIMIT_KEY_PREFIX=f"rv:{settings.queue_prefix}limits:{settings.service}",
         RATELIMIT_STORAGE_OPTIONS={"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
     )
+    # One limiter serves every app of a process; under gunicorn that is one app, but a test
+    # process builds many: each starts from its own storage, prefix and a live Redis.
+    limiter._key_prefix = None
+    limiter._storage_dead = False
     limiter.init_app(app)

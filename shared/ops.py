@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from shared.backends import backends
+from shared.limits import in_fallback
 from shared.metrics import exposition
 
 bp = Blueprint("ops", __name__)
@@ -31,7 +32,8 @@ def _redis_ok() -> bool:
 
 @bp.get("/healthz")
 def healthz():
-    """200 when this service's database and Redis both answer, else 503 naming what is down.
+    """200 when this service's database and Redis both answer, else 503 naming what is down;
+    `limiter: fallback` while rate limits are kept in this process's memory for want of Redis.
     ---
     get:
       tags: [ops]
@@ -40,10 +42,11 @@ def healthz():
         503: {description: the database or Redis does not answer}
     """
     checks = {"database": _database_ok(), "redis": _redis_ok()}
+    limiter = {"limiter": "fallback"} if in_fallback() else {}
     if all(checks.values()):
-        return jsonify(status="ok")
+        return jsonify(status="ok", **limiter)
     down = sorted(name for name, ok in checks.items() if not ok)
-    return jsonify(status="unavailable", down=down), 503
+    return jsonify(status="unavailable", down=down, **limiter), 503
 
 
 @bp.get("/metrics")

@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 
 from services.jury.config import JurySettings, load
 from shared.app import build_app
 
 
+class JurySessionInterface(SecureCookieSessionInterface):
+    """Signed cookie sessions of the jury's own: another service's cookie, signed with the
+    same secret key, never passes for a juror's."""
+
+    salt = "rv.jury.session"
+
+
 def create_app(config: JurySettings | None = None) -> Flask:
     """The jury app; `config` defaults to the environment's settings."""
-    from services.jury import models
+    from services.jury import api, models, web
     from shared.editions import editions_blueprint
 
-    return build_app(config or load(), models.Base.metadata, [editions_blueprint(models.Edition)])
+    settings = config or load()
+    blueprints = [editions_blueprint(models.Edition), api.bp, web.bp]
+    app = build_app(settings, models.Base.metadata, blueprints)
+    app.session_interface = JurySessionInterface()
+    app.config.update(
+        SESSION_COOKIE_NAME="rv_jury",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=settings.jury_session_lifetime),
+        # A form's token lives as long as the juror's session, which has its own lifetime.
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    return app

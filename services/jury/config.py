@@ -6,10 +6,34 @@ from dataclasses import dataclass
 
 from shared import config
 
+DAY = 24 * 3600
+
 
 @dataclass(frozen=True)
 class JurySettings(config.Settings):
-    """Settings of the jury service."""
+    """Settings of the jury service: login links, the juror's session, limits on new links."""
+
+    # How long a login link from a mail may be used (once).
+    jury_login_link_max_age: int = 7 * DAY
+    # A juror's session ends after this many seconds without a request (sliding).
+    jury_session_lifetime: int = 12 * 3600
+    # "Send me a new link": per client address and per e-mail address typed.
+    jury_new_link_per_address: str = "20 per hour"
+    jury_new_link_per_email: str = "5 per hour"
+
+    @classmethod
+    def extra_from_env(cls, env: dict) -> dict:
+        """JURY_LOGIN_LINK_MAX_AGE, JURY_SESSION_LIFETIME (seconds) and the two limits."""
+        extra: dict = {}
+        for name, cast in (
+            ("jury_login_link_max_age", int),
+            ("jury_session_lifetime", int),
+            ("jury_new_link_per_address", str),
+            ("jury_new_link_per_email", str),
+        ):
+            if env.get(name.upper()):
+                extra[name] = cast(env[name.upper()])
+        return extra
 
 
 def load(env: dict | None = None) -> JurySettings:

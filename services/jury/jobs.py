@@ -1,13 +1,63 @@
-"""rq jobs of the jury service: events from the hub."""
+"""rq jobs of the jury service: events from the hub, its own login mails, and the close.
+
+`edition.scheduled` keeps the edition's replica (seeding the default criteria the first
+time), `finalists.selected` the finalists, `mail.juror_login` sends a login link (mail is
+never sent inside a web request). The relay runs PERIODIC every second.
+"""
 
 from __future__ import annotations
 
-from services.jury.models import Edition
+import datetime as dt
+
+from flask import render_template
+from flask_babel import force_locale, format_timedelta, gettext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.jury.closing import close_due
+from services.jury.criteria import seed_defaults
+from services.jury.jurors import MAIL_LOGIN
+from services.jury.login import link_token
+from services.jury.models import Edition, Finalist, Juror, LoginLink
 from shared.backends import backends
 from shared.editions import SCHEDULED, schedule_handler
 from shared.events import Handler, apply_job
+from shared.finalists import finalists_handler
+from shared.mail import build_message
+from shared.schemas.contest import FINALISTS_SELECTED
 
-HANDLERS: dict[str, Handler] = {SCHEDULED: schedule_handler(Edition)}
+_apply_schedule = schedule_handler(Edition)
+
+
+def apply_schedule(session: Session, payload: dict) -> None:
+    """Keep the edition's schedule; a new edition gets the default criteria."""
+    _apply_schedule(session, payload)
+    session.flush()
+    seed_defaults(session, session.scalar(select(Edition).where(Edition.slug == payload["slug"])))
+
+
+def send_login_mail(session: Session, payload: dict) -> None:
+    """Mail a juror their login link, in their language."""
+    link = session.get(LoginLink, payload["link_id"])
+    if link is None:
+        return  # the juror was removed since
+    juror = session.get(Juror, link.juror_id)
+    settings = backends().settings
+    url = f"{settings.public_url('jury')}/login/{link_token(link)}"
+    valid = dt.timedelta(seconds=settings.jury_login_link_max_age)
+    with force_locale(juror.lang):
+        context = {"juror": juror, "edition": session.get(Edition, juror.edition_id)}
+        text = render_template("mail/login.txt", url=url, valid=format_timedelta(valid), **context)
+        subject = gettext("Je aanmeldlink voor de jury van Radicale Vernieuwers")
+    backends().mailer.send(build_message(juror.email, subject, text))
+
+
+HANDLERS: dict[str, Handler] = {
+    SCHEDULED: apply_schedule,
+    FINALISTS_SELECTED: finalists_handler(Edition, Finalist),
+    MAIL_LOGIN: send_login_mail,
+}
+PERIODIC = (close_due,)
 
 
 def apply_events(envelopes: list[dict]) -> dict:

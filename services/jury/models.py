@@ -1,12 +1,36 @@
-"""The jury service's tables: its replica of the editions' schedules."""
+"""The jury service's tables: edition and finalist replicas, criteria, jurors, their login
+links and their scorecards (one per juror and finalist: a draft, then submitted)."""
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+import datetime as dt
+import uuid
 
-from shared.db import NAMING
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.db import NAMING, UTCDateTime
 from shared.editions import EditionColumns
+from shared.finalists import FinalistColumns
+from shared.models import utcnow
+
+NORMALISATIONS = ("none", "zscore")
+DRAFT, SUBMITTED = "draft", "submitted"
+
+
+def new_id() -> str:
+    """A fresh random id (UUID4) as a string."""
+    return str(uuid.uuid4())
 
 
 class Base(DeclarativeBase):
@@ -14,6 +38,81 @@ class Base(DeclarativeBase):
 
 
 class Edition(EditionColumns, Base):
-    """The schedule of an edition as the hub last sent it."""
+    """The schedule of an edition as the hub last sent it, and the jury's own choices."""
 
     __tablename__ = "editions"
+
+    # How a juror's scores are compared: as given, or as z-scores per juror.
+    normalisation: Mapped[str] = mapped_column(String(10), default="none")
+    # The jury_close for which the final ranking was sent; a later close sends again.
+    ranking_sent_for: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Finalist(FinalistColumns, Base):
+    """A finalist the jury scores, as the hub last sent the edition's set."""
+
+    __tablename__ = "finalists"
+
+
+class Criterion(Base):
+    """A weighted criterion of an edition, scored from 1 to 10."""
+
+    __tablename__ = "criteria"
+    __table_args__ = (UniqueConstraint("edition_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(120))
+    weight: Mapped[float] = mapped_column(Float)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Juror(Base):
+    """A jury member of one edition, invited by staff; `email` as typed, `email_key` to find
+    them again when they ask for a new link."""
+
+    __tablename__ = "jurors"
+    __table_args__ = (UniqueConstraint("edition_id", "email_key"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    email_key: Mapped[str] = mapped_column(String(320), index=True)
+    lang: Mapped[str] = mapped_column(String(5), default="nl")
+    invited_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LoginLink(Base):
+    """One login link sent to a juror; `used_at` makes it single use."""
+
+    __tablename__ = "login_links"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    juror_id: Mapped[str] = mapped_column(ForeignKey("jurors.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Scorecard(Base):
+    """A juror's work on one finalist: scores per criterion key, a comment, a recusal.
+
+    `status` is draft until submitted; a submitted card is locked until staff reopen it.
+    `revision` grows with every save, so the browser can tell its own copy from a newer one.
+    """
+
+    __tablename__ = "scorecards"
+    __table_args__ = (UniqueConstraint("juror_id", "finalist_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    juror_id: Mapped[str] = mapped_column(ForeignKey("jurors.id", ondelete="CASCADE"))
+    finalist_id: Mapped[str] = mapped_column(String(64), index=True)
+    scores: Mapped[dict] = mapped_column(JSON, default=dict)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    recused: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(10), default=DRAFT)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

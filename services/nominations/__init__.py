@@ -10,8 +10,14 @@ from shared.app import build_app
 
 def create_app(config: NominationsSettings | None = None) -> Flask:
     """The nominations app; `config` defaults to the environment's settings."""
-    from services.nominations import api, models
+    from services.nominations import api, form, models, nominations_api, web
     from shared.editions import editions_blueprint
 
-    blueprints = [editions_blueprint(models.Edition), api.bp]
+    blueprints = [
+        editions_blueprint(models.Edition),
+        api.bp,
+        nominations_api.bp,
+        web.bp,
+        form.bp,
+    ]
     return build_app(config or load(), models.Base.metadata, blueprints)

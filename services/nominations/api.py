@@ -1,18 +1,30 @@
-"""The hub's staff JSON API: creating and rescheduling editions (reading is in
-shared.editions, the same in every service)."""
+"""The hub's edition-wide JSON API: creating and rescheduling editions (reading is in
+shared.editions, the same in every service), finalists, results and winners."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, g, jsonify
 
 from services.nominations.editions import create_edition, get_edition, reschedule
+from services.nominations.finalists import choose_finalists, finalists_of, public_view
+from services.nominations.results import results
+from services.nominations.winners import (
+    cache_control,
+    public_winners,
+    publish_winners,
+    winners_view,
+)
 from shared.auth import staff_required
 from shared.backends import backends
+from shared.errors import error_response
 from shared.http import load_json
 from shared.schemas.editions import EditionPatchSchema, EditionSchema
+from shared.schemas.nominations import FinalistsSchema, ResultsSchema, WinnersSchema
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 EDITION = EditionSchema()
+FINALISTS = FinalistsSchema()
+WINNERS = WinnersSchema()
 
 
 @bp.post("/editions")
@@ -75,3 +87,148 @@ def patch_edition(slug: str):
     with backends().sessions.begin() as session:
         edition = reschedule(session, get_edition(session, slug), changes)
         return jsonify(EDITION.dump(edition.as_dict()))
+
+
+@bp.put("/editions/<slug>/finalists")
+@staff_required("screening")
+def put_finalists(slug: str):
+    """Choose the finalists from the accepted nominations (screening phase only); voting and
+    jury receive them by event.
+    ---
+    put:
+      tags: [finalists]
+      security: [{staffToken: []}]
+      parameters:
+        - {in: path, name: slug, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: FinalistsSchema}
+      responses:
+        200:
+          description: the finalists, in the order given
+          content:
+            application/json: {schema: FinalistsSchema}
+        400: {$ref: '#/components/responses/400'}
+        401: {$ref: '#/components/responses/401'}
+        403: {$ref: '#/components/responses/403'}
+        404: {$ref: '#/components/responses/404'}
+        409: {$ref: '#/components/responses/409'}
+        415: {$ref: '#/components/responses/415'}
+        422: {$ref: '#/components/responses/422'}
+    """
+    ids = load_json(FINALISTS)["nomination_ids"]
+    with backends().sessions.begin() as session:
+        edition = get_edition(session, slug)
+        chosen = choose_finalists(session, edition, ids, g.staff)
+        return jsonify(_finalists_body(edition, chosen))
+
+
+@bp.get("/editions/<slug>/finalists")
+def get_finalists(slug: str):
+    """The finalists of an edition as the public sees them.
+    ---
+    get:
+      tags: [finalists]
+      parameters:
+        - {in: path, name: slug, required: true, schema: {type: string}}
+      responses:
+        200:
+          description: the finalists (none before staff choose them)
+          content:
+            application/json: {schema: FinalistsSchema}
+        404: {$ref: '#/components/responses/404'}
+    """
+    with backends().sessions() as session:
+        edition = get_edition(session, slug)
+        return jsonify(_finalists_body(edition, finalists_of(session, edition)))
+
+
+def _finalists_body(edition, finalists) -> dict:
+    views = [public_view(f.nomination) for f in finalists]
+    return FINALISTS.dump({"finalists": views, "revision": edition.finalists_revision})
+
+
+@bp.get("/editions/<slug>/results")
+@staff_required("editions")
+def get_results(slug: str):
+    """The final tally and the jury's ranking, and the winners by the edition's tie rule.
+    ---
+    get:
+      tags: [results]
+      security: [{staffToken: []}]
+      parameters:
+        - {in: path, name: slug, required: true, schema: {type: string}}
+      responses:
+        200:
+          description: both rounds' figures; complete once both have arrived
+          content:
+            application/json: {schema: ResultsSchema}
+        401: {$ref: '#/components/responses/401'}
+        403: {$ref: '#/components/responses/403'}
+        404: {$ref: '#/components/responses/404'}
+    """
+    with backends().sessions() as session:
+        return jsonify(ResultsSchema().dump(results(session, get_edition(session, slug))))
+
+
+@bp.post("/editions/<slug>/winners")
+@staff_required("editions")
+def post_winners(slug: str):
+    """Publish the winners, public from publish_at (default now); publishing again replaces
+    them.
+    ---
+    post:
+      tags: [winners]
+      security: [{staffToken: []}]
+      parameters:
+        - {in: path, name: slug, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: WinnersSchema}
+      responses:
+        201:
+          description: the publication
+          content:
+            application/json: {schema: WinnersSchema}
+        400: {$ref: '#/components/responses/400'}
+        401: {$ref: '#/components/responses/401'}
+        403: {$ref: '#/components/responses/403'}
+        404: {$ref: '#/components/responses/404'}
+        409: {$ref: '#/components/responses/409'}
+        415: {$ref: '#/components/responses/415'}
+        422: {$ref: '#/components/responses/422'}
+    """
+    data = load_json(WINNERS)
+    with backends().sessions.begin() as session:
+        edition = get_edition(session, slug)
+        publication = publish_winners(session, edition, data, g.staff)
+        return jsonify(WINNERS.dump(winners_view(session, edition, publication))), 201
+
+
+@bp.get("/editions/<slug>/winners")
+def get_winners(slug: str):
+    """The winners, once published and past their embargo (404 before).
+    ---
+    get:
+      tags: [winners]
+      parameters:
+        - {in: path, name: slug, required: true, schema: {type: string}}
+      responses:
+        200:
+          description: the awards and their winners
+          content:
+            application/json: {schema: WinnersSchema}
+        404: {$ref: '#/components/responses/404'}
+    """
+    with backends().sessions() as session:
+        shown = public_winners(session, get_edition(session, slug))
+    if shown is None:
+        response, status = error_response(404, "not_found", "The winners are not published yet.")
+    else:
+        response, status = jsonify(WINNERS.dump(shown)), 200
+    response.headers["Cache-Control"] = cache_control(
+        shown is not None, backends().settings.winners_cache_seconds
+    )
+    return response, status

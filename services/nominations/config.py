@@ -2,14 +2,39 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from shared import config
+
+CASTS = {"str": str, "int": int, "float": float}
 
 
 @dataclass(frozen=True)
 class NominationsSettings(config.Settings):
-    """Settings of the nominations service."""
+    """Settings of the nominations service. Each of its own fields is read from the
+    environment variable of its name upper-cased (NOMINATIONS_RATE_LIMIT ...)."""
+
+    # Nominations per client address (the form and the API together; only accepted ones
+    # count, so a visitor correcting a typo is not held back). A school class nominating
+    # together from one address fits; a script sending mail to strangers does not.
+    nominations_rate_limit: str = "60 per hour"
+    # How long the nominator's confirmation link and the nominee's decline link stay valid.
+    nomination_link_max_age: int = 7 * 24 * 3600
+    nominee_link_max_age: int = 180 * 24 * 3600
+    # A person needs at least this long to fill in the form; a faster post is a robot's.
+    nomination_min_fill_seconds: float = 3.0
+    # How long a browser or proxy may keep the winners once they are public.
+    winners_cache_seconds: int = 60
+
+    @classmethod
+    def extra_from_env(cls, env: dict) -> dict:
+        """The hub's own fields set in `env`, each as FIELD_NAME upper-cased."""
+        own = {f.name for f in fields(config.Settings)}
+        return {
+            f.name: CASTS[f.type](env[f.name.upper()])
+            for f in fields(cls)
+            if f.name not in own and f.name.upper() in env
+        }
 
 
 def load(env: dict | None = None) -> NominationsSettings:

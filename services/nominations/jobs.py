@@ -1,11 +1,21 @@
-"""rq jobs of the hub: events from voting and jury (tallies and rankings, with later issues)."""
+"""rq jobs of the hub: the final figures of voting and jury, and its own mails."""
 
 from __future__ import annotations
 
+from services.nominations.confirmation import MAIL_NOMINEE
+from services.nominations.mails import send_confirmation, send_nominee_notice
+from services.nominations.nominations import MAIL_CONFIRM
+from services.nominations.results import store_ranking, store_tally
 from shared.backends import backends
 from shared.events import Handler, apply_job
+from shared.schemas.contest import RANKING_FINAL, TALLY_FINAL
 
-HANDLERS: dict[str, Handler] = {}
+HANDLERS: dict[str, Handler] = {
+    TALLY_FINAL: store_tally,
+    RANKING_FINAL: store_ranking,
+    MAIL_CONFIRM: send_confirmation,
+    MAIL_NOMINEE: send_nominee_notice,
+}
 
 
 def apply_events(envelopes: list[dict]) -> dict:

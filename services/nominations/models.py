@@ -1,15 +1,29 @@
-"""The hub's tables: editions (more follow with nominations and finalists)."""
+"""The hub's tables: editions, nominations and the people who made them, the screening
+decisions, finalists, the rounds' results and the winners.
+
+A nomination is one innovation of one edition. Whoever puts it forward again (same
+organisation and name, or same nominee address) is added to it as a further nominator, so
+the innovation is screened once and its support is counted.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import NAMING, UTCDateTime
 from shared.editions import EditionColumns
 from shared.models import utcnow
+
+STATUSES = ("unconfirmed", "submitted", "accepted", "rejected")
+
+
+def new_id() -> str:
+    """A random public id (UUID4), so ids tell nothing about how many nominations exist."""
+    return str(uuid.uuid4())
 
 
 class Base(DeclarativeBase):
@@ -21,4 +35,145 @@ class Edition(EditionColumns, Base):
 
     __tablename__ = "editions"
 
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Nomination(Base):
+    """An innovation put forward for an edition, as its first nominator described it.
+
+    `seq` orders the staff list (its pages' cursor); `id` is the public id, also the
+    finalist's id. `name_key` and `email_key` find the same innovation nominated again.
+    """
+
+    __tablename__ = "nominations"
+    __table_args__ = (
+        UniqueConstraint("edition_id", "name_key"),
+        UniqueConstraint("edition_id", "email_key"),
+        Index("ix_nominations_edition_status_seq", "edition_id", "status", "seq"),
+    )
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True, default=new_id)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(12), default="unconfirmed")
+    nominee_name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200))
+    nominee_email: Mapped[str] = mapped_column(String(320))
+    website: Mapped[str] = mapped_column(String(300), default="")
+    region: Mapped[str] = mapped_column(String(40))
+    theme: Mapped[str] = mapped_column(String(40))
+    problem: Mapped[str] = mapped_column(Text)
+    solution: Mapped[str] = mapped_column(Text)
+    impact: Mapped[str] = mapped_column(Text)
+    name_key: Mapped[str] = mapped_column(String(420))
+    email_key: Mapped[str] = mapped_column(String(320))
+    # Confirmed nominations of this innovation (the first one and every duplicate).
+    nomination_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The nominee asked not to be named in public (staff still see everything).
+    declined_public_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    nominee_mailed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    edition: Mapped[Edition] = relationship()
+    nominators: Mapped[list[Nominator]] = relationship(
+        back_populates="nomination", order_by="Nominator.created_at", lazy="selectin"
+    )
+    decisions: Mapped[list[Decision]] = relationship(order_by="Decision.id", lazy="selectin")
+
+    @property
+    def public(self) -> bool:
+        """Whether the nominee's name and organisation may be shown in public."""
+        return self.declined_public_at is None
+
+    @property
+    def nominator_name(self) -> str:
+        """The name of whoever nominated the innovation first: the contact staff see."""
+        return self.nominators[0].name
+
+    @property
+    def nominator_email(self) -> str:
+        """The address of whoever nominated the innovation first."""
+        return self.nominators[0].email
+
+
+class Nominator(Base):
+    """One person's nomination of an innovation: theirs to confirm with the link mailed to
+    them (single use: `confirmed_at` records it)."""
+
+    __tablename__ = "nominators"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    nomination_id: Mapped[str] = mapped_column(
+        ForeignKey("nominations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    lang: Mapped[str] = mapped_column(String(5), default="nl")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    nomination: Mapped[Nomination] = relationship(back_populates="nominators")
+
+
+class Decision(Base):
+    """The screening audit log: each decision on a nomination, by whom, when and why."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[str] = mapped_column(
+        ForeignKey("nominations.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(Text, default="")
+    staff: Mapped[str] = mapped_column(String(80))
+    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Finalist(Base):
+    """An accepted nomination chosen as a finalist of its edition, in the staff's order."""
+
+    __tablename__ = "finalists"
+
+    nomination_id: Mapped[str] = mapped_column(
+        ForeignKey("nominations.id", ondelete="CASCADE"), primary_key=True
+    )
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    chosen_by: Mapped[str] = mapped_column(String(80))
+    chosen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    nomination: Mapped[Nomination] = relationship(lazy="joined")
+
+
+class RoundResult(Base):
+    """The latest final figures of a round (`tally` from voting, `ranking` from jury): the
+    event's payload as sent, kept only when its round closed later than the one held."""
+
+    __tablename__ = "round_results"
+
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("editions.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    closed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    payload: Mapped[dict] = mapped_column(JSON)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Publication(Base):
+    """The winners of an edition as staff published them; public from `publish_at` on."""
+
+    __tablename__ = "publications"
+
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("editions.id", ondelete="CASCADE"), primary_key=True
+    )
+    awards: Mapped[list] = mapped_column(JSON)
+    publish_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    published_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,14 +2,58 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from shared import config
+
+CASTS = {"str": str, "int": int, "float": float}
 
 
 @dataclass(frozen=True)
 class VotingSettings(config.Settings):
-    """Settings of the voting service."""
+    """Settings of the voting service. Each of its own fields is read from the environment
+    variable of its name upper-cased (VOTE_LIMIT_ADDRESS, FRAUD_FLOOD_VOTES ...)."""
+
+    # Key of the keyed hash of voters' addresses; empty: derived from the secret key.
+    voter_hash_key: str = ""
+    # Rate limits of vote intake (limits' notation; sliding window counters in Redis). A
+    # school behind one address stays well below the address and network ceilings: past the
+    # fraud flood threshold its votes are held for review, not refused.
+    vote_limit_address: str = "60/minute"
+    vote_limit_network: str = "180/minute"
+    vote_limit_overall: str = "2000/second"
+    # Confirmation mails per person: past it the vote is answered as usual, but no mail goes.
+    vote_limit_person: str = "5/hour"
+    # While Redis is away, each process also caps its own intake (and applies the limits
+    # above in its memory).
+    vote_limit_fallback: str = "100/second"
+    confirm_limit_address: str = "60/minute"
+    # How long a confirmation link stays valid (never beyond voting_close).
+    vote_link_max_age: int = 48 * 3600
+    # Days after voting_close after which voters' personal data are erased.
+    voter_retention_days: int = 90
+
+    # Fraud signals (services/voting/fraud.py).
+    fraud_min_form_seconds: float = 3.0  # a person needs at least this long for the form
+    fraud_flood_votes: int = 20  # votes from one network within the window that count at once
+    fraud_flood_window: int = 600  # seconds
+    fraud_burst_window: int = 300  # seconds: "now" for a finalist's rate
+    fraud_burst_history: int = 3 * 3600  # seconds: its usual rate is measured over this
+    fraud_burst_factor: float = 5.0  # how far above its usual rate is a burst
+    fraud_burst_floor: int = 50  # never a burst below this many confirmations per window
+    fraud_similar_addresses: int = 3  # votes sharing an address shape (name1@, name2@ ...)
+    fraud_rhythm_confirmations: int = 6  # confirmations from one network to judge a rhythm
+    fraud_rhythm_max_cv: float = 0.1  # intervals this regular (stdev / mean) are a machine's
+
+    @classmethod
+    def extra_from_env(cls, env: dict) -> dict:
+        """The voting service's own fields set in `env`, each as FIELD_NAME upper-cased."""
+        own = {f.name for f in fields(config.Settings)}
+        return {
+            f.name: CASTS[f.type](env[f.name.upper()])
+            for f in fields(cls)
+            if f.name not in own and f.name.upper() in env
+        }
 
 
 def load(env: dict | None = None) -> VotingSettings:

@@ -1,13 +1,58 @@
-"""rq jobs of the voting service: events from the hub."""
+"""rq jobs of the voting service: events from the hub, its own mails, its periodic duties."""
 
 from __future__ import annotations
 
-from services.voting.models import Edition
+from flask import render_template
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.voting import closing, erasure
+from services.voting.confirmation import link_token
+from services.voting.models import Edition, Finalist, Vote
+from services.voting.votes import MAIL_EVENT
 from shared.backends import backends
 from shared.editions import SCHEDULED, schedule_handler
 from shared.events import Handler, apply_job
+from shared.finalists import finalists_handler
+from shared.mail import build_message
+from shared.models import utcnow
+from shared.schemas.contest import FINALISTS_SELECTED
 
-HANDLERS: dict[str, Handler] = {SCHEDULED: schedule_handler(Edition)}
+
+def send_vote_mail(session: Session, payload: dict) -> None:
+    """Mail a voter: the confirmation link of an unconfirmed vote, else "you already voted";
+    then forget the clear address. Nothing to do when it is gone already (an earlier event
+    of the same vote sent it, or the voters' data of the edition were erased)."""
+    vote = session.scalar(select(Vote).where(Vote.id == payload["vote_id"]).with_for_update())
+    if vote is None or vote.email is None:
+        return
+    b = backends()
+    finalist = session.scalar(
+        select(Finalist).where(
+            Finalist.id == vote.finalist_id, Finalist.edition_id == vote.edition_id
+        )
+    )
+    context = {
+        "edition": session.get(Edition, vote.edition_id),
+        "finalist": finalist,
+        "link": f"{b.settings.public_url('voting')}/votes/confirm/{link_token(vote.id)}",
+        "vote": vote,
+    }
+    with force_locale(vote.lang):
+        kind = "confirm" if vote.status == "unconfirmed" else "already"
+        subject = gettext("Bevestig je stem") if kind == "confirm" else gettext("Je stemde al")
+        text = render_template(f"mail/vote_{kind}.txt", **context)
+    b.mailer.send(build_message(vote.email, subject, text))
+    vote.email, vote.mailed_at = None, utcnow()
+
+
+HANDLERS: dict[str, Handler] = {
+    SCHEDULED: schedule_handler(Edition),
+    FINALISTS_SELECTED: finalists_handler(Edition, Finalist),
+    MAIL_EVENT: send_vote_mail,
+}
+PERIODIC = (closing.close_due, erasure.erase_due)
 
 
 def apply_events(envelopes: list[dict]) -> dict:

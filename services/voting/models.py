@@ -44,6 +44,8 @@ class Edition(EditionColumns, Base):
 
     # The voting_close for which the final tally was sent; a later close sends again.
     tally_sent_for: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # When voters' personal data were last erased (services/voting/erasure.py).
+    voters_erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class Finalist(FinalistColumns, Base):
@@ -60,6 +62,9 @@ class Vote(Base):
     __table_args__ = (
         UniqueConstraint("edition_id", "person_hash"),
         Index("ix_votes_edition_status_created", "edition_id", "status", "created_at"),
+        # Fraud signals (fraud.py): votes from one network in a window, clicks from one network.
+        Index("ix_votes_network_created", "network", "created_at"),
+        Index("ix_votes_confirm_network_confirmed", "confirm_network", "confirmed_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
@@ -72,7 +77,7 @@ class Vote(Base):
     lang: Mapped[str] = mapped_column(String(5), default="nl")
     status: Mapped[str] = mapped_column(String(12), default="unconfirmed")
     reasons: Mapped[list] = mapped_column(JSON, default=list)
-    network: Mapped[str | None] = mapped_column(String(64), index=True)  # /24 or /64
+    network: Mapped[str | None] = mapped_column(String(64))  # /24 or /64
     confirm_network: Mapped[str | None] = mapped_column(String(64))  # where the link was clicked
     form_seconds: Mapped[float | None] = mapped_column(Float)
     honeypot: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,93 @@
+"""Jurors: staff invite them by e-mail; every login link goes out as a mail from the worker."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import Conflict, NotFound
+
+from services.jury.models import DRAFT, SUBMITTED, Edition, Finalist, Juror, LoginLink, Scorecard
+from shared.events import envelope, publish
+
+MAIL_LOGIN = "mail.juror_login"
+
+
+def email_key(email: str) -> str:
+    """How a juror's address is matched when they ask for a new link: trimmed, lower case."""
+    return email.strip().lower()
+
+
+def invite(session: Session, edition: Edition, data: dict, staff: str) -> Juror:
+    """Add a juror to the edition and mail them a login link; 409 if the address is taken."""
+    juror = Juror(edition_id=edition.id, email_key=email_key(data["email"]), invited_by=staff)
+    for name in ("name", "email", "lang"):
+        setattr(juror, name, data[name])
+    try:
+        with session.begin_nested():  # two invitations at once: the unique address decides
+            session.add(juror)
+    except IntegrityError as exc:
+        raise Conflict("This address is already a juror of this edition.") from exc
+    send_login_link(session, juror)
+    return juror
+
+
+def send_login_link(session: Session, juror: Juror) -> LoginLink:
+    """A new single-use login link for the juror, mailed by the worker after commit."""
+    link = LoginLink(juror_id=juror.id)
+    session.add(link)
+    session.flush()
+    publish(session, envelope(MAIL_LOGIN, "jury", {"link_id": link.id}), ["jury"])
+    return link
+
+
+def resend_links(session: Session, email: str) -> int:
+    """Mail a new link to every juror with this address (one per edition they judge).
+
+    The caller answers the same whatever this returns, so nobody learns who is a juror.
+    """
+    jurors = session.scalars(select(Juror).where(Juror.email_key == email_key(email))).all()
+    for juror in jurors:
+        send_login_link(session, juror)
+    return len(jurors)
+
+
+def get_juror(session: Session, edition: Edition, juror_id: str) -> Juror:
+    """A juror of this edition, or 404."""
+    juror = session.get(Juror, juror_id)
+    if juror is None or juror.edition_id != edition.id:
+        raise NotFound("No juror with this id in this edition.")
+    return juror
+
+
+def progress(session: Session, edition: Edition) -> list[dict]:
+    """Per juror: finalists submitted with scores, drafts, recusals, and how many there are."""
+    total = session.scalar(
+        select(func.count()).select_from(Finalist).where(Finalist.edition_id == edition.id)
+    )
+    jurors = session.scalars(
+        select(Juror).where(Juror.edition_id == edition.id).order_by(Juror.name, Juror.id)
+    ).all()
+    counts = _counts(session, edition)
+    return [
+        {
+            "juror_id": juror.id,
+            "name": juror.name,
+            "scored": counts.get((juror.id, SUBMITTED, False), 0),
+            "drafts": sum(counts.get((juror.id, DRAFT, r), 0) for r in (False, True)),
+            "recused": counts.get((juror.id, SUBMITTED, True), 0),
+            "total": total,
+        }
+        for juror in jurors
+    ]
+
+
+def _counts(session: Session, edition: Edition) -> dict[tuple, int]:
+    finalists = select(Finalist.id).where(Finalist.edition_id == edition.id)
+    rows = session.execute(
+        select(Scorecard.juror_id, Scorecard.status, Scorecard.recused, func.count())
+        .join(Juror, Juror.id == Scorecard.juror_id)
+        .where(Juror.edition_id == edition.id, Scorecard.finalist_id.in_(finalists))
+        .group_by(Scorecard.juror_id, Scorecard.status, Scorecard.recused)
+    )
+    return {(j, s, bool(r)): n for j, s, r, n in rows}

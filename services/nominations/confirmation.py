@@ -1,0 +1,108 @@
+"""The links mailed about a nomination: the nominator confirms it, the nominee (when someone
+else nominated them) may ask not to be named in public.
+
+Links are signed and expire (shared/tokens.py). The confirmation link works once: the
+nominator's `confirmed_at` is claimed with a conditional UPDATE in the transaction that
+confirms, so a second click, even at the same moment, changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from services.nominations.finalists import is_finalist, republish_finalists
+from services.nominations.models import Nomination, Nominator
+from services.nominations.nominations import same_address
+from shared.backends import backends
+from shared.events import envelope, publish
+from shared.models import utcnow
+from shared.tokens import LinkInvalid, make_token, read_token
+
+CONFIRM = "nomination"
+DECLINE = "nominee-decline"
+MAIL_NOMINEE = "mail.nominee_notice"
+
+
+class Outcome(NamedTuple):
+    """What following a link did: `changed` is False when it had been done before."""
+
+    changed: bool
+    nomination: Nomination
+
+
+def confirm_link(nominator_id: str) -> str:
+    """The absolute link that confirms one nominator's nomination."""
+    token = make_token(CONFIRM, nominator_id)
+    return f"{backends().settings.public_url()}/nominations/confirm/{token}"
+
+
+def decline_link(nomination_id: str) -> str:
+    """The absolute link with which a nominee asks not to be shown in public."""
+    token = make_token(DECLINE, nomination_id)
+    return f"{backends().settings.public_url()}/nominations/decline/{token}"
+
+
+def confirm(session: Session, token: str, now: dt.datetime | None = None) -> Outcome:
+    """Confirm the nomination a link stands for. The first confirmation makes the innovation
+    `submitted` (visible to staff) and, when someone else nominated it, tells the nominee.
+    Raises LinkExpired or LinkInvalid."""
+    max_age = backends().settings.nomination_link_max_age
+    nominator = session.get(Nominator, read_token(CONFIRM, token, max_age))
+    if nominator is None:
+        raise LinkInvalid("This link is not valid.")
+    now = now or utcnow()
+    claimed = session.execute(
+        update(Nominator)
+        .where(Nominator.id == nominator.id, Nominator.confirmed_at.is_(None))
+        .values(confirmed_at=now)
+    ).rowcount
+    nomination = nominator.nomination
+    if not claimed:
+        return Outcome(False, nomination)
+    nomination.nomination_count = Nomination.nomination_count + 1  # counted in SQL: no lost add
+    if nomination.status == "unconfirmed":
+        nomination.status, nomination.confirmed_at = "submitted", now
+    if not same_address(nominator.email, nomination.nominee_email):
+        _tell_nominee(session, nomination, now)
+    session.flush()
+    session.refresh(nomination)
+    return Outcome(True, nomination)
+
+
+def _tell_nominee(session: Session, nomination: Nomination, now: dt.datetime) -> None:
+    """Queue the nominee's mail, once per nomination however many nominate it."""
+    first = session.execute(
+        update(Nomination)
+        .where(Nomination.id == nomination.id, Nomination.nominee_mailed_at.is_(None))
+        .values(nominee_mailed_at=now)
+    ).rowcount
+    if first:
+        payload = {"nomination_id": nomination.id}
+        publish(session, envelope(MAIL_NOMINEE, "nominations", payload), ["nominations"])
+
+
+def nomination_for_decline(session: Session, token: str) -> Nomination:
+    """The nomination a nominee's link stands for; raises LinkExpired or LinkInvalid."""
+    max_age = backends().settings.nominee_link_max_age
+    nomination = session.scalar(
+        select(Nomination).where(Nomination.id == read_token(DECLINE, token, max_age))
+    )
+    if nomination is None:
+        raise LinkInvalid("This link is not valid.")
+    return nomination
+
+
+def decline(session: Session, token: str, now: dt.datetime | None = None) -> Outcome:
+    """Hide the nominee's name and organisation from public pages (staff still see them);
+    if the nomination is a finalist, voting and jury get the anonymised set at once."""
+    nomination = nomination_for_decline(session, token)
+    if not nomination.public:
+        return Outcome(False, nomination)
+    nomination.declined_public_at = now or utcnow()
+    if is_finalist(session, nomination.id):
+        republish_finalists(session, nomination.edition)
+    return Outcome(True, nomination)

@@ -1,0 +1,112 @@
+"""Finalists: staff pick them from the accepted nominations during screening; voting and
+jury get the whole set, with the next revision, in the transaction that changes it.
+
+What the public sees of a finalist is its name, organisation and a short summary built from
+the solution. A nominee who declined publicity is shown as "Anoniem" (name and
+organisation); the summary, which describes the innovation and not the person, stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+
+from marshmallow import ValidationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import Conflict
+
+from services.nominations.models import Edition, Finalist, Nomination
+from shared.events import envelope, publish
+from shared.models import utcnow
+from shared.schemas.contest import FINALISTS_SELECTED, FinalistsEventSchema
+
+ANONYMOUS = "Anoniem"
+SUMMARY_LENGTH = 280
+FOLLOWERS = ("voting", "jury")
+FINALISTS_EVENT = FinalistsEventSchema()
+
+
+def summary(nomination: Nomination) -> str:
+    """The solution in at most SUMMARY_LENGTH characters, cut at a word."""
+    return textwrap.shorten(nomination.solution, SUMMARY_LENGTH, placeholder=" …")
+
+
+def public_view(nomination: Nomination) -> dict:
+    """A finalist as the public and the other services see it."""
+    shown = nomination.public
+    return {
+        "id": nomination.id,
+        "name": nomination.nominee_name if shown else ANONYMOUS,
+        "organisation": nomination.organisation if shown else ANONYMOUS,
+        "summary": summary(nomination),
+    }
+
+
+def finalists_of(session: Session, edition: Edition) -> list[Finalist]:
+    """The edition's finalists in the staff's order."""
+    query = select(Finalist).where(Finalist.edition_id == edition.id)
+    return list(session.scalars(query.order_by(Finalist.position)))
+
+
+def is_finalist(session: Session, nomination_id: str) -> bool:
+    """Whether the nomination is among its edition's finalists."""
+    return session.get(Finalist, nomination_id) is not None
+
+
+def choose_finalists(
+    session: Session, edition: Edition, ids: list[str], staff: str, now: dt.datetime | None = None
+) -> list[Finalist]:
+    """Replace the edition's finalists, in the screening phase only (409 otherwise)."""
+    if edition.phase(now or utcnow()) != "screening":
+        raise Conflict("Finalists are chosen between the close of nominations and voting.")
+    return set_finalists(session, edition, ids, staff)
+
+
+def set_finalists(session: Session, edition: Edition, ids: list[str], staff: str) -> list[Finalist]:
+    """Make these accepted nominations the edition's finalists, in this order, and send the
+    set to voting and jury. 422 naming the ids that are not accepted nominations of the
+    edition, or when there are more than the edition's finalist_count."""
+    if len(ids) > edition.finalist_count:
+        raise ValidationError(f"at most {edition.finalist_count} finalists", "nomination_ids")
+    accepted = set(
+        session.scalars(
+            select(Nomination.id).where(
+                Nomination.edition_id == edition.id,
+                Nomination.status == "accepted",
+                Nomination.id.in_(ids),
+            )
+        )
+    )
+    bad = [i for i in ids if i not in accepted]
+    if bad:
+        raise ValidationError(
+            f"not accepted nominations of this edition: {', '.join(bad)}", "nomination_ids"
+        )
+    session.execute(delete(Finalist).where(Finalist.edition_id == edition.id))
+    for position, nomination_id in enumerate(ids):
+        session.add(
+            Finalist(
+                nomination_id=nomination_id,
+                edition_id=edition.id,
+                position=position,
+                chosen_by=staff,
+            )
+        )
+    session.flush()
+    return republish_finalists(session, edition)
+
+
+def republish_finalists(session: Session, edition: Edition) -> list[Finalist]:
+    """Send the edition's current finalists to voting and jury as the next revision."""
+    finalists = finalists_of(session, edition)
+    edition.finalists_revision += 1
+    payload = FINALISTS_EVENT.dump(
+        {
+            "edition": edition.slug,
+            "revision": edition.finalists_revision,
+            "finalists": [public_view(f.nomination) for f in finalists],
+        }
+    )
+    publish(session, envelope(FINALISTS_SELECTED, "nominations", payload), FOLLOWERS)
+    return finalists

@@ -1,0 +1,98 @@
+"""Taking in nominations: only inside the edition's window; an innovation nominated again is
+found and the new nominator added to it; every nominator gets a confirmation mail.
+
+The same innovation is the same organisation and name (compared without case, accents,
+punctuation or the legal form: "vzw De Spaak" is "De Spaak VZW") or the same nominee
+address. The description that counts is the first one; later nominators add their support.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import Conflict
+
+from services.nominations.models import Edition, Nomination, Nominator
+from shared.events import envelope, publish
+from shared.models import utcnow
+
+MAIL_CONFIRM = "mail.nomination_confirm"
+LEGAL_FORMS = frozenset({"vzw", "asbl", "bv", "bvba", "nv", "cv", "cvba", "vof", "ivzw", "aisbl"})
+PERSON_FIELDS = ("nominator_name", "nominator_email")
+
+
+def check_open(edition: Edition, now: dt.datetime) -> None:
+    """409 unless `now` is inside the edition's nominations window."""
+    if edition.phase(now) != "nominations":
+        raise Conflict("Nominations for this edition are not open now.")
+
+
+def fold(text: str) -> str:
+    """A name reduced to what tells it apart: lower case, no accents, no punctuation."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(w for w in re.findall(r"[a-z0-9]+", plain.casefold()) if w not in LEGAL_FORMS)
+
+
+def same_address(a: str, b: str) -> bool:
+    """Whether two typed addresses are one mailbox as far as the hub cares (case aside)."""
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def nominate(
+    session: Session, edition: Edition, data: dict, lang: str, now: dt.datetime | None = None
+) -> Nominator:
+    """Record one person's nomination (validated by NominationSchema) and queue their
+    confirmation mail. A nomination of an innovation already put forward is added to that
+    one: it is counted once confirmed, not screened twice."""
+    check_open(edition, now or utcnow())
+    nomination = _same_innovation(session, edition, data) or _new_innovation(session, edition, data)
+    nominator = Nominator(
+        nomination_id=nomination.id,
+        name=data["nominator_name"],
+        email=data["nominator_email"],
+        lang=lang,
+    )
+    session.add(nominator)
+    session.flush()
+    publish(
+        session,
+        envelope(MAIL_CONFIRM, "nominations", {"nominator_id": nominator.id}),
+        ["nominations"],
+    )
+    return nominator
+
+
+def innovation_keys(data: dict) -> dict:
+    """The keys that find this innovation again: organisation and name, nominee address."""
+    return {
+        "name_key": f"{fold(data['organisation'])}|{fold(data['nominee_name'])}",
+        "email_key": data["nominee_email"].strip().casefold(),
+    }
+
+
+def _same_innovation(session: Session, edition: Edition, data: dict) -> Nomination | None:
+    keys = innovation_keys(data)
+    query = select(Nomination).where(
+        Nomination.edition_id == edition.id,
+        or_(Nomination.name_key == keys["name_key"], Nomination.email_key == keys["email_key"]),
+    )
+    return session.scalar(query.order_by(Nomination.seq).limit(1))
+
+
+def _new_innovation(session: Session, edition: Edition, data: dict) -> Nomination:
+    fields = {k: v for k, v in data.items() if k not in (*PERSON_FIELDS, "consent")}
+    nomination = Nomination(**fields, **innovation_keys(data), edition_id=edition.id)
+    try:
+        with session.begin_nested():  # two nominations of it at once: the unique keys decide
+            session.add(nomination)
+    except IntegrityError:
+        found = _same_innovation(session, edition, data)
+        if found is None:
+            raise
+        return found
+    return nomination

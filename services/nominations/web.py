@@ -1,0 +1,115 @@
+"""The hub's public pages: the home page of the current edition, the winners, and the pages
+behind the links mailed about a nomination (confirm; the nominee's decline).
+
+Pages work without JavaScript. A link that is tampered with answers 404, an expired one
+410, each with a page saying what to do; a link used before changes nothing.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, make_response, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.nominations import confirmation
+from services.nominations.finalists import finalists_of, public_view
+from services.nominations.models import Edition, Publication
+from services.nominations.schedule import PHASES, current_edition, deadlines
+from services.nominations.winners import cache_control, public_winners, winners_view
+from shared.backends import backends
+from shared.models import utcnow
+from shared.tokens import LinkExpired, LinkInvalid
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def home():
+    """The current edition: its phase, its deadlines, and where to go next."""
+    now = utcnow()
+    with backends().sessions() as session:
+        edition = current_edition(session, now)
+        context = _home_context(session, edition, now) if edition else {}
+    response = make_response(render_template("home.html", edition=edition, **context))
+    response.headers["Cache-Control"] = "no-store"  # it says whether the winners are out
+    return response
+
+
+def _home_context(session: Session, edition: Edition, now) -> dict:
+    phase = edition.phase(now)
+    shown = phase in ("voting", "jury", "closed")
+    return {
+        "phase": phase,
+        "phase_text": PHASES[phase],
+        "deadlines": deadlines(edition),
+        "finalists": [public_view(f.nomination) for f in finalists_of(session, edition)]
+        if shown
+        else [],
+        "voting_url": backends().settings.public_url("voting") + "/",
+        "winners_out": public_winners(session, edition, now) is not None,
+    }
+
+
+@bp.get("/winnaars")
+def winners():
+    """The winners of the latest edition whose winners are public; nothing before that."""
+    now = utcnow()
+    with backends().sessions() as session:
+        query = (
+            select(Publication, Edition)
+            .join(Edition, Edition.id == Publication.edition_id)
+            .where(Publication.publish_at <= now)
+            .order_by(Edition.jury_close.desc())
+        )
+        found = session.execute(query.limit(1)).first()
+        shown = winners_view(session, found.Edition, found.Publication) if found else None
+        edition = found.Edition if found else None
+        page = render_template("winners.html", winners=shown, edition=edition)
+    response = make_response(page)
+    seconds = backends().settings.winners_cache_seconds
+    response.headers["Cache-Control"] = cache_control(shown is not None, seconds)
+    return response
+
+
+def link_problem(exc: LinkInvalid):
+    """The page for a link that cannot be used: 410 when it expired, 404 when it is wrong."""
+    expired = isinstance(exc, LinkExpired)
+    page = render_template("link_problem.html", expired=expired)
+    return page, 410 if expired else 404
+
+
+@bp.get("/nominations/confirm/<token>")
+def confirm(token: str):
+    """Confirm a nomination from the link in the nominator's mail."""
+    try:
+        with backends().sessions.begin() as session:
+            outcome = confirmation.confirm(session, token)
+            page = render_template("confirmed.html", outcome=outcome)
+    except LinkInvalid as exc:
+        return link_problem(exc)
+    return page
+
+
+@bp.get("/nominations/decline/<token>")
+def decline(token: str):
+    """The nominee's page: ask not to be shown in public (a button, so that a mail scanner
+    opening the link changes nothing)."""
+    try:
+        with backends().sessions() as session:
+            nomination = confirmation.nomination_for_decline(session, token)
+            page = render_template("decline.html", nomination=nomination)
+    except LinkInvalid as exc:
+        return link_problem(exc)
+    return page
+
+
+@bp.post("/nominations/decline/<token>")
+def decline_post(token: str):
+    """Hide the nominee's name and organisation from public pages."""
+    try:
+        with backends().sessions.begin() as session:
+            outcome = confirmation.decline(session, token)
+            page = render_template("decline.html", nomination=outcome.nomination)
+    except LinkInvalid as exc:
+        return link_problem(exc)
+    return page

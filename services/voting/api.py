@@ -1,0 +1,82 @@
+"""Voting's public JSON API: casting a vote, and the tally (staff, or public when the
+edition says so)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from flask_babel import get_locale
+from sqlalchemy import select
+from werkzeug.exceptions import NotFound
+
+from services.voting import tally, votes
+from services.voting.models import Edition
+from shared.auth import authenticate
+from shared.backends import backends
+from shared.http import load_json
+from shared.schemas.contest import TallySchema
+from shared.schemas.votes import VoteAcceptedSchema, VoteInSchema
+
+bp = Blueprint("voting_api", __name__, url_prefix="/api/v1")
+VOTE_IN = VoteInSchema()
+ACCEPTED = VoteAcceptedSchema().dump({"status": "unconfirmed"})
+TALLY = TallySchema()
+
+
+@bp.post("/editions/<slug>/votes")
+@votes.limited
+def post_vote(slug: str):
+    """Cast a vote; a mail with a confirmation link follows. The answer is the same for a
+    person who voted before (their mail tells them), so it reveals nothing about an address.
+    ---
+    post:
+      tags: [votes]
+      parameters:
+        - {in: path, name: slug, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: VoteInSchema}
+      responses:
+        202:
+          description: taken, waiting for the confirmation from the mail
+          content:
+            application/json: {schema: VoteAcceptedSchema}
+        400: {$ref: '#/components/responses/400'}
+        404: {$ref: '#/components/responses/404'}
+        409: {$ref: '#/components/responses/409'}
+        415: {$ref: '#/components/responses/415'}
+        422: {$ref: '#/components/responses/422'}
+        429: {$ref: '#/components/responses/429'}
+    """
+    data = load_json(VOTE_IN)
+    votes.take_vote(slug, data, lang=str(get_locale() or "nl"))
+    return jsonify(ACCEPTED), 202
+
+
+@bp.get("/editions/<slug>/tally")
+def get_tally(slug: str):
+    """Counted votes per finalist (every finalist, in the hub's order) and the votes held,
+    unconfirmed or rejected. Staff with the `votes` right; anyone when the edition's tally
+    is public.
+    ---
+    get:
+      tags: [votes]
+      security: [{staffToken: []}, {}]
+      parameters:
+        - {in: path, name: slug, required: true, schema: {type: string}}
+      responses:
+        200:
+          description: the tally now
+          content:
+            application/json: {schema: TallySchema}
+        401: {$ref: '#/components/responses/401'}
+        403: {$ref: '#/components/responses/403'}
+        404: {$ref: '#/components/responses/404'}
+    """
+    with backends().sessions() as session:
+        edition = session.scalar(select(Edition).where(Edition.slug == slug))
+        if edition is None:
+            raise NotFound("No edition with this slug.")
+        if not edition.public_tally:
+            authenticate(session, "votes")
+        return jsonify(TALLY.dump(tally.tally(session, edition)))

@@ -1,0 +1,70 @@
+"""Who a voter is: the normalised e-mail address, kept only as a keyed hash.
+
+Mail providers that ignore dots or `+tags` in the local part deliver several spellings to
+one mailbox; normalising folds those spellings into one person, so one person has one
+vote. The hash is HMAC-SHA256 with a key of the service's own, so a leaked table cannot be
+matched against a list of addresses without that key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+
+# Domains that are one mailbox provider (googlemail.com is gmail.com).
+SAME_PROVIDER = {"googlemail.com": "gmail.com"}
+# Providers that ignore dots in the local part.
+IGNORE_DOTS = frozenset({"gmail.com"})
+# Providers that deliver name+tag@ to name@.
+IGNORE_TAGS = frozenset(
+    {
+        "gmail.com",
+        "outlook.com",
+        "outlook.be",
+        "hotmail.com",
+        "hotmail.be",
+        "live.com",
+        "live.be",
+        "msn.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "fastmail.com",
+        "fastmail.fm",
+        "proton.me",
+        "protonmail.com",
+        "pm.me",
+    }
+)
+HASH_LABEL = b"rv.voting.person"
+DIGITS = re.compile(r"\d+")
+
+
+def normalise(email: str) -> str:
+    """The one spelling of an address's mailbox: lower case, the provider's aliases folded."""
+    local, _, domain = email.strip().lower().rpartition("@")
+    domain = SAME_PROVIDER.get(domain, domain)
+    if domain in IGNORE_TAGS:
+        local = local.split("+", 1)[0]
+    if domain in IGNORE_DOTS:
+        local = local.replace(".", "")
+    return f"{local}@{domain}"
+
+
+def shape(normalised: str) -> str:
+    """The address with the digits of its local part taken out: name1@ and name2@ share it."""
+    local, _, domain = normalised.rpartition("@")
+    return f"{DIGITS.sub('', local)}@{domain}"
+
+
+def hash_key(voter_hash_key: str, secret_key: str) -> bytes:
+    """The HMAC key: VOTER_HASH_KEY, else one derived from the secret key under a fixed label."""
+    if voter_hash_key:
+        return voter_hash_key.encode()
+    return hmac.new(secret_key.encode(), HASH_LABEL, hashlib.sha256).digest()
+
+
+def keyed_hash(key: bytes, value: str) -> str:
+    """HMAC-SHA256 of `value` under `key`, in hex."""
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()

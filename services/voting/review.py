@@ -1,0 +1,210 @@
+"""The staff JSON API for reviewing votes: the list (quarantine first of all), a decision on
+one vote, on many at once, and the audit log of decisions. Never a clear address."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import NotFound
+
+from services.voting.decisions import (
+    decide,
+    decide_many,
+    held_for,
+    quarantined_matching,
+    resend_final_tally,
+)
+from services.voting.models import Edition, Vote, VoteDecision
+from shared.auth import staff_required
+from shared.backends import backends
+from shared.http import load_json
+from shared.pagination import cursor_after, keyset_page, page_limit
+from shared.schemas.review import (
+    BulkDecisionSchema,
+    BulkResultSchema,
+    DecisionPageSchema,
+    VotePageSchema,
+    VoteQuerySchema,
+)
+from shared.schemas.votes import VoteDecisionSchema, VoteItemSchema
+
+bp = Blueprint("review", __name__, url_prefix="/api/v1")
+VOTE = VoteItemSchema()
+
+
+def edition_by_slug(session: Session, slug: str) -> Edition:
+    """The edition replica with this slug, or 404."""
+    edition = session.scalar(select(Edition).where(Edition.slug == slug))
+    if edition is None:
+        raise NotFound("No edition with this slug.")
+    return edition
+
+
+@bp.get("/editions/<slug>/votes")
+@staff_required("votes")
+def list_votes(slug: str):
+    """An edition's votes, filtered by status, reason held for, finalist; paginated.
+    ---
+    get:
+      tags: [review]
+      security: [{staffToken: []}]
+      parameters:
+        - {in: path, name: slug, required: true, schema: {type: string}}
+        - {in: query, name: status, schema: {type: string, example: quarantined}}
+        - {in: query, name: reason, schema: {type: string, example: network_flood}}
+        - {in: query, name: finalist_id, schema: {type: string}}
+        - {in: query, name: limit, schema: {type: integer, maximum: 50}}
+        - {in: query, name: cursor, schema: {type: string}}
+      responses:
+        200:
+          description: one page of votes, without addresses
+          content:
+            application/json: {schema: VotePageSchema}
+        400: {$ref: '#/components/responses/400'}
+        401: {$ref: '#/components/responses/401'}
+        403: {$ref: '#/components/responses/403'}
+        404: {$ref: '#/components/responses/404'}
+        422: {$ref: '#/components/responses/422'}
+    """
+    rules = VoteQuerySchema().load(request.args)
+    limit, after = page_limit(), cursor_after(str)
+    with backends().sessions() as session:
+        query = select(Vote).where(Vote.edition_id == edition_by_slug(session, slug).id)
+        if "status" in rules:
+            query = query.where(Vote.status == rules["status"])
+        if "reason" in rules:
+            query = query.where(held_for(rules["reason"]))
+        if "finalist_id" in rules:
+            query = query.where(Vote.finalist_id == rules["finalist_id"])
+        page = keyset_page(session, query, Vote.id, limit, after)
+        return jsonify(VotePageSchema().dump(page))
+
+
+@bp.patch("/votes/<vote_id>")
+@staff_required("votes")
+def patch_vote(vote_id: str):
+    """Release (`counted`) or reject one confirmed vote; the decision is logged.
+    ---
+    patch:
+      tags: [review]
+      security: [{staffToken: []}]
+      parameters:
+        - {in: path, name: vote_id, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: VoteDecisionSchema}
+      responses:
+        200:
+          description: the vote with its new status
+          content:
+            application/json: {schema: VoteItemSchema}
+        400: {$ref: '#/components/responses/400'}
+        401: {$ref: '#/components/responses/401'}
+        403: {$ref: '#/components/responses/403'}
+        404: {$ref: '#/components/responses/404'}
+        409: {$ref: '#/components/responses/409'}
+        415: {$ref: '#/components/responses/415'}
+        422: {$ref: '#/components/responses/422'}
+    """
+    data = load_json(VoteDecisionSchema())
+    with backends().sessions.begin() as session:
+        vote = session.get(Vote, vote_id, with_for_update=True)
+        if vote is None:
+            raise NotFound("No vote with this id.")
+        if decide(session, vote, data["status"], data["note"], g.staff):
+            resend_final_tally(session, session.get(Edition, vote.edition_id))
+        return jsonify(VOTE.dump(vote))
+
+
+@bp.post("/editions/<slug>/votes/decisions")
+@staff_required("votes")
+def post_decisions(slug: str):
+    """Release or reject many votes of an edition at once: by `ids`, or every quarantined
+    vote held for a reason (`filter`), at most 1000 a call. All or nothing.
+    ---
+    post:
+      tags: [review]
+      security: [{staffToken: []}]
+      parameters:
+        - {in: path, name: slug, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: BulkDecisionSchema}
+      responses:
+        200:
+          description: how many votes changed, and how many matching votes are still held
+          content:
+            application/json: {schema: BulkResultSchema}
+        400: {$ref: '#/components/responses/400'}
+        401: {$ref: '#/components/responses/401'}
+        403: {$ref: '#/components/responses/403'}
+        404: {$ref: '#/components/responses/404'}
+        415: {$ref: '#/components/responses/415'}
+        422: {$ref: '#/components/responses/422'}
+    """
+    data = load_json(BulkDecisionSchema())
+    with backends().sessions.begin() as session:
+        edition = edition_by_slug(session, slug)
+        if "ids" in data:
+            votes, matching = _listed(session, edition.id, data["ids"]), None
+        else:
+            votes, matching = quarantined_matching(session, edition.id, data["filter"])
+        result = decide_many(session, votes, data["status"], data["note"], g.staff)
+        result["remaining"] = 0 if matching is None else matching - result["changed"]
+        if result["changed"]:
+            resend_final_tally(session, edition)
+        return jsonify(BulkResultSchema().dump(result))
+
+
+def _listed(session: Session, edition_id: int, ids: list[str]) -> list[Vote]:
+    """The edition's votes with these ids, locked; a 422 naming any id that is not one."""
+    wanted = set(ids)
+    votes = list(
+        session.scalars(
+            select(Vote).where(Vote.edition_id == edition_id, Vote.id.in_(wanted)).with_for_update()
+        )
+    )
+    unknown = wanted - {vote.id for vote in votes}
+    if unknown:
+        raise ValidationError(
+            {"ids": [f"not a vote of this edition: {i}" for i in sorted(unknown)]}
+        )
+    return votes
+
+
+@bp.get("/editions/<slug>/decisions")
+@staff_required("votes")
+def list_decisions(slug: str):
+    """The audit log of an edition: every staff decision on its votes, oldest first.
+    ---
+    get:
+      tags: [review]
+      security: [{staffToken: []}]
+      parameters:
+        - {in: path, name: slug, required: true, schema: {type: string}}
+        - {in: query, name: limit, schema: {type: integer, maximum: 50}}
+        - {in: query, name: cursor, schema: {type: string}}
+      responses:
+        200:
+          description: one page of decisions
+          content:
+            application/json: {schema: DecisionPageSchema}
+        400: {$ref: '#/components/responses/400'}
+        401: {$ref: '#/components/responses/401'}
+        403: {$ref: '#/components/responses/403'}
+        404: {$ref: '#/components/responses/404'}
+    """
+    limit, after = page_limit(), cursor_after(int)
+    with backends().sessions() as session:
+        edition = edition_by_slug(session, slug)
+        query = (
+            select(VoteDecision)
+            .join(Vote, Vote.id == VoteDecision.vote_id)
+            .where(Vote.edition_id == edition.id)
+        )
+        page = keyset_page(session, query, VoteDecision.id, limit, after)
+        return jsonify(DecisionPageSchema().dump(page))

@@ -1,0 +1,137 @@
+"""Voting's pages: the voting page, "check your mail", and the confirmation link's page.
+
+The form posts to the same intake as the API (services/voting/votes.py). It carries a
+hidden, signed moment at which the page was made, so intake knows how long the form took
+(a missing or forged one counts as no time at all), and a honeypot field people never see.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext
+from marshmallow import ValidationError
+from sqlalchemy import select
+from werkzeug.exceptions import Conflict, NotFound
+
+from services.voting import confirmation, votes
+from services.voting.confirmation import Outcome
+from services.voting.models import Edition, Finalist
+from shared.backends import backends
+from shared.finalists import finalists_of
+from shared.limits import client_address, limiter
+from shared.models import utcnow
+from shared.schemas.votes import VoteInSchema
+from shared.tokens import LinkExpired, LinkInvalid, make_token, read_token
+
+bp = Blueprint("voting_web", __name__)
+VOTE_IN = VoteInSchema()
+FORM_PURPOSE = "vote-form"
+FORM_MAX_AGE = 24 * 3600
+HONEYPOT = "website"
+
+
+@bp.get("/")
+def home():
+    """The voting page of the edition whose voting is open now (or a notice that none is)."""
+    now = utcnow()
+    with backends().sessions() as session:
+        edition = session.scalar(
+            select(Edition)
+            .where(Edition.voting_open <= now, Edition.voting_close > now)
+            .order_by(Edition.voting_open.desc())
+            .limit(1)
+        )
+        if edition is None:
+            return render_template("no_voting.html")
+        return _form(session, edition, {}, {})
+
+
+def _form(session, edition: Edition, values: dict, errors: dict, status: int = 200):
+    finalists = finalists_of(session, Finalist, edition.id)
+    stamp = make_token(FORM_PURPOSE, repr(time.time()))
+    page = render_template(
+        "vote.html",
+        edition=edition,
+        finalists=finalists,
+        values=values,
+        errors=errors,
+        stamp=stamp,
+        honeypot=HONEYPOT,
+    )
+    return page, status
+
+
+@bp.post("/stemmen/<slug>")
+@votes.limited
+def vote(slug: str):
+    """Cast the page's vote; then "check your mail", or the form again with what to mend."""
+    values = {name: request.form.get(name, "") for name in ("finalist_id", "email")}
+    try:
+        data = VOTE_IN.load(values)
+        votes.take_vote(
+            slug,
+            data,
+            lang=str(get_locale() or "nl"),
+            form_seconds=_form_seconds(),
+            honeypot=bool(request.form.get(HONEYPOT)),
+        )
+    except ValidationError as exc:
+        return _invalid(slug, values, exc.messages)
+    except Conflict:
+        return render_template("closed.html"), 409
+    return redirect(url_for(".check_mail", slug=slug), 303)
+
+
+def _form_seconds() -> float:
+    """Seconds since the form was made; 0 when its stamp is missing, forged or stale."""
+    try:
+        made = float(read_token(FORM_PURPOSE, request.form.get("stamp", ""), FORM_MAX_AGE))
+    except (LinkInvalid, ValueError):
+        return 0.0
+    return max(time.time() - made, 0.0)
+
+
+def _invalid(slug: str, values: dict, messages: dict):
+    errors = {name: _message(name) for name in messages}
+    with backends().sessions() as session:
+        edition = session.scalar(select(Edition).where(Edition.slug == slug))
+        if edition is None:
+            raise NotFound()
+        return _form(session, edition, values, errors, 422)
+
+
+def _message(field: str) -> str:
+    if field == "email":
+        return gettext("Vul een e-mailadres in waarop je mail ontvangt (geen wegwerpadres).")
+    return gettext("Kies één finalist.")
+
+
+@bp.get("/stemmen/<slug>/check-je-mail")
+def check_mail(slug: str):
+    """After a vote: the link to confirm it is in the voter's mailbox."""
+    return render_template("check_mail.html")
+
+
+PAGES = {
+    Outcome.COUNTED: ("confirmed.html", 200),
+    Outcome.QUARANTINED: ("confirmed.html", 200),  # the voter is not told: no hint to a bot
+    Outcome.ALREADY: ("already.html", 200),
+    Outcome.CLOSED: ("closed.html", 409),
+    Outcome.UNKNOWN: ("link_invalid.html", 404),
+}
+
+
+@bp.get("/votes/confirm/<token>")
+@limiter.limit(lambda: votes.settings().confirm_limit_address, key_func=client_address)
+def confirm(token: str):
+    """The link in the mail: confirms the vote, which is in the tally once this answers."""
+    try:
+        outcome = confirmation.confirm(token)
+    except LinkExpired:
+        return render_template("link_expired.html"), 410
+    except LinkInvalid:
+        return render_template("link_invalid.html"), 404
+    template, status = PAGES[outcome]
+    return render_template(template), status

@@ -1,0 +1,70 @@
+"""The jury's staff API: criteria, jurors, its settings per edition, progress and ranking."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from shared.schemas.fields import Email
+
+NORMALISATIONS = ("none", "zscore")
+SCALE = (1, 10)
+LANGUAGES = ("nl", "en")
+
+
+class CriterionSchema(Schema):
+    """A weighted criterion; its key names it in scores and exports, its label in the form."""
+
+    key = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,39}$", error="a-z, 0-9, _ and -"),
+    )
+    label = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    weight = fields.Float(
+        required=True, validate=validate.Range(min=0, max=100, min_inclusive=False)
+    )
+
+
+class CriteriaSchema(Schema):
+    """The whole set of an edition's criteria (PUT replaces it): 1 to 20, keys unique."""
+
+    criteria = fields.List(
+        fields.Nested(CriterionSchema), required=True, validate=validate.Length(min=1, max=20)
+    )
+
+    @validates_schema
+    def _unique(self, data: dict, **_kwargs) -> None:
+        for name in ("key", "label"):
+            values = [c[name].strip().lower() for c in data["criteria"]]
+            if len(set(values)) != len(values):
+                raise ValidationError(f"each criterion needs its own {name}", "criteria")
+
+
+class JurorSchema(Schema):
+    """A juror as staff invite them (a login link goes to `email`) and see them."""
+
+    id = fields.String(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = Email(required=True, validate=validate.Length(max=320))
+    lang = fields.String(load_default="nl", validate=validate.OneOf(LANGUAGES))
+
+
+class JurySettingsSchema(Schema):
+    """The jury's choices for an edition: `zscore` compares each juror's scores with their
+    own mean and spread, so a strict and a lenient juror weigh the same."""
+
+    normalisation = fields.String(required=True, validate=validate.OneOf(NORMALISATIONS))
+
+
+class ReopenSchema(Schema):
+    """Which submitted scorecards of a juror to unlock: one finalist's, or all of them."""
+
+    finalist_id = fields.String(load_default=None)
+
+
+class ProgressSchema(Schema):
+    """A juror's progress: finalists submitted with scores, drafts, recusals, of `total`."""
+
+    juror_id = fields.String(required=True)
+    name = fields.String(required=True)
+    scored = fields.Integer(required=True)
+    drafts = fields.Integer(required=True)
+    recused = fields.Integer(required=True)
+    total = fields.Integer(required=True)

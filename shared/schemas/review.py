@@ -1,0 +1,121 @@
+"""Staff review of votes: the quarantine list, decisions on many votes at once, and the
+integrity report published after voting closes.
+
+A single vote as staff see it and a decision on one vote are in shared/schemas/votes.py.
+"""
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from shared.schemas.votes import DECISIONS, VOTE_STATUSES, VoteItemSchema
+
+REASONS = (
+    "honeypot",
+    "too_fast",
+    "network_flood",
+    "finalist_burst",
+    "similar_addresses",
+    "machine_rhythm",
+)
+MAX_IDS = 1000
+
+
+class VotePageSchema(Schema):
+    """One page of an edition's votes; `next` is the cursor of the following page."""
+
+    items = fields.List(fields.Nested(VoteItemSchema), required=True)
+    next = fields.String(required=True, allow_none=True)
+
+
+class VoteFilterSchema(Schema):
+    """Which held votes a bulk decision takes: those held for `reason`, optionally only
+    those for one finalist."""
+
+    reason = fields.String(required=True, validate=validate.OneOf(REASONS))
+    finalist_id = fields.String(validate=validate.Length(min=1, max=64))
+
+
+class BulkDecisionSchema(Schema):
+    """Release (`counted`) or reject many votes of an edition at once: listed by `ids`, or
+    every quarantined vote matching `filter` (at most MAX_IDS a call; call again for more)."""
+
+    ids = fields.List(
+        fields.String(validate=validate.Length(min=1, max=36)),
+        validate=validate.Length(min=1, max=MAX_IDS),
+    )
+    filter = fields.Nested(VoteFilterSchema)
+    status = fields.String(required=True, validate=validate.OneOf(DECISIONS))
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+    @validates_schema
+    def _ids_or_filter(self, data: dict, **_kwargs) -> None:
+        if ("ids" in data) == ("filter" in data):
+            raise ValidationError("give either ids or filter", "ids")
+
+
+class BulkResultSchema(Schema):
+    """What a bulk decision did: votes changed, votes already so (or not yet confirmed), and
+    for a filter how many matching votes are still held after this call."""
+
+    changed = fields.Integer(required=True)
+    unchanged = fields.Integer(required=True)
+    remaining = fields.Integer(required=True)
+
+
+class ReasonFiguresSchema(Schema):
+    """The votes one fraud signal held, and what became of them (a vote held for two
+    reasons is in both lines)."""
+
+    reason = fields.String(required=True, validate=validate.OneOf(REASONS))
+    held = fields.Integer(required=True)
+    released = fields.Integer(required=True)
+    rejected = fields.Integer(required=True)
+    quarantined = fields.Integer(required=True)
+
+
+class IntegritySchema(Schema):
+    """An edition's voting in figures, after voting closed, for staff to publish as is.
+
+    cast: votes sent; confirmed: of those, confirmed by mail; counted: in the result now;
+    quarantined: still held; released: held, then counted by staff; rejected: excluded by
+    staff; unconfirmed: never confirmed (not counted)."""
+
+    edition = fields.String(required=True)
+    voting_close = fields.AwareDateTime(required=True)
+    cast = fields.Integer(required=True)
+    confirmed = fields.Integer(required=True)
+    counted = fields.Integer(required=True)
+    quarantined = fields.Integer(required=True)
+    released = fields.Integer(required=True)
+    rejected = fields.Integer(required=True)
+    unconfirmed = fields.Integer(required=True)
+    by_reason = fields.List(fields.Nested(ReasonFiguresSchema), required=True)
+
+
+class VoteQuerySchema(Schema):
+    """The filters of the staff list of votes (all optional), from the query string."""
+
+    class Meta:
+        unknown = EXCLUDE  # limit and cursor are read by the pagination
+
+    status = fields.String(validate=validate.OneOf(VOTE_STATUSES))
+    reason = fields.String(validate=validate.OneOf(REASONS))
+    finalist_id = fields.String(validate=validate.Length(min=1, max=64))
+
+
+class DecisionSchema(Schema):
+    """One line of the audit log: a staff decision on a vote."""
+
+    id = fields.Integer(required=True)
+    vote_id = fields.String(required=True)
+    from_status = fields.String(required=True, validate=validate.OneOf(VOTE_STATUSES))
+    to_status = fields.String(required=True, validate=validate.OneOf(VOTE_STATUSES))
+    staff = fields.String(required=True)
+    note = fields.String(required=True)
+    decided_at = fields.AwareDateTime(required=True)
+
+
+class DecisionPageSchema(Schema):
+    """One page of the audit log, oldest first."""
+
+    items = fields.List(fields.Nested(DecisionSchema), required=True)
+    next = fields.String(required=True, allow_none=True)

@@ -1,0 +1,66 @@
+"""A juror in a real browser: logs in from the mail, fills the form by its labels, saves a
+draft, lets the session expire, comes back through a new link, finds their work, submits."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from tests.services.jury.conftest import (
+    Contest,
+    build_jury,
+    login_path,
+    put_criteria,
+    run_worker,
+    schedule,
+    select_finalists,
+    staff_headers,
+)
+
+LIFETIME = 3  # seconds a session lives without a request, for this test only
+ADDRESS = "Jurylid.Een@kuleuven.be"
+CRITERIA = {"impact": 2, "novelty": 1, "participation": 1}
+
+
+def test_a_juror_keeps_their_work_across_an_expired_session(settings_for, serve, page):
+    jury = build_jury(settings_for, jury_session_lifetime=LIFETIME)
+    base = serve(jury)
+    slug = schedule(jury, run=False)
+    contest = Contest(slug, select_finalists(jury, slug))
+    staff = staff_headers(jury, "jury")
+    put_criteria(jury, staff, slug, CRITERIA)
+    jury.test_client().post(
+        f"/api/v1/editions/{slug}/jurors", json={"name": "Een", "email": ADDRESS}, headers=staff
+    )
+    run_worker(jury)
+
+    page.goto(base + login_path(jury, ADDRESS))
+    page.get_by_role("link", name="Innovatie 0").click()
+    page.get_by_label("Impact").fill("7")
+    page.get_by_label("Novelty").fill("6")
+    page.get_by_label("Participation").fill("5")
+    page.get_by_label("Commentaar").fill("Sterk in participatie")
+    page.get_by_role("button", name="Bewaar als ontwerp").click()
+    assert page.get_by_role("status").filter(has_text="Je ontwerp is bewaard").is_visible()
+
+    time.sleep(LIFETIME + 2)  # the session runs out while the juror thinks
+    page.get_by_label("Impact").fill("9")
+    page.get_by_role("button", name="Indienen").click()
+    assert "Je sessie is verlopen" in page.content()
+    assert page.get_by_label("Impact").input_value() == "9"  # nothing lost
+
+    page.get_by_label("Je e-mailadres").fill(ADDRESS)
+    page.get_by_role("button", name="Stuur me een nieuwe link").click()
+    assert "Kijk in je mailbox" in page.content()
+    run_worker(jury)
+    page.goto(base + login_path(jury, ADDRESS))
+
+    assert re.search(rf"/beoordelen/{contest.finalists[0]}$", page.url)
+    assert page.get_by_label("Impact").input_value() == "9"  # kept by the browser
+    assert page.get_by_label("Commentaar").input_value() == "Sterk in participatie"
+    assert page.locator("#draft-restored").is_visible()
+    page.get_by_role("button", name="Indienen").click()
+    assert "is ingediend" in page.content()
+
+    ranking = jury.test_client().get(f"/api/v1/editions/{slug}/ranking", headers=staff)
+    assert ranking.get_json()[0] == {"finalist_id": contest.finalists[0], "score": 7.25, "rank": 1}

@@ -1,0 +1,66 @@
+"""A juror sees only their own work, and a juror's session opens no staff call."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.services.jury.conftest import (
+    logged_in_client,
+    schedule,
+    score_form,
+    select_finalists,
+)
+
+HTML = {"Accept": "text/html"}
+
+
+def staff_routes(app) -> list[tuple[str, str]]:
+    """(method, path) of every staff call, path parameters filled with dummies."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if hasattr(app.view_functions[rule.endpoint], "staff_scope"):
+            path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", "x", rule.rule)
+            found += [(m, path) for m in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return found
+
+
+def test_every_staff_call_refuses_a_jurors_session(jury, staff, contest):
+    juror = logged_in_client(jury, staff, contest.slug, "an@example.be")
+    routes = staff_routes(jury)
+    assert len(routes) >= 9
+    for method, path in routes:
+        path = path.replace("/x/", f"/{contest.slug}/", 1) if "editions" in path else path
+        assert juror.open(path, method=method, json={}).status_code == 401, (method, path)
+
+
+def test_a_juror_never_sees_another_jurors_draft(jury, staff, contest):
+    fid = contest.finalists[0]
+    an = logged_in_client(jury, staff, contest.slug, "an@example.be")
+    bo = logged_in_client(jury, staff, contest.slug, "bo@example.be")
+    score_form(an, fid, {"maatschappelijke-impact": 9}, comment="Geheim van An")
+    page = bo.get(f"/beoordelen/{fid}", headers=HTML).get_data(as_text=True)
+    assert "Geheim van An" not in page
+    assert 'value="9"' not in page
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_finalist_of_another_edition_is_404(jury, staff, contest, method):
+    other = schedule(jury)
+    (foreign,) = select_finalists(jury, other, count=1)
+    juror = logged_in_client(jury, staff, contest.slug, "an@example.be")
+    assert juror.open(f"/beoordelen/{foreign}", method=method, headers=HTML).status_code in (
+        400,  # a POST without its CSRF token stops there
+        404,
+    )
+
+
+def test_a_juror_lists_only_their_editions_finalists(jury, staff, contest):
+    other = schedule(jury)
+    (foreign,) = select_finalists(jury, other, count=1)
+    page = (
+        logged_in_client(jury, staff, contest.slug, "an@example.be").get("/").get_data(as_text=True)
+    )
+    assert foreign not in page
+    assert all(fid in page for fid in contest.finalists)

@@ -1,0 +1,105 @@
+"""Login links: mailed by the worker, single use, expiring, tamper-proof; the session."""
+
+from __future__ import annotations
+
+import time
+
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+from tests.services.jury.conftest import csrf, invite, login_path, mails_to
+
+HTML = {"Accept": "text/html"}
+WEEK = 7 * 24 * 3600
+
+
+def test_the_invitation_mails_a_login_link_to_the_address_as_typed(jury, staff, contest):
+    invite(jury, staff, contest.slug, "An.Peeters@KULeuven.be")
+    (mail,) = mails_to(jury, "An.Peeters@KULeuven.be")
+    assert login_path(jury, "An.Peeters@KULeuven.be").startswith("/login/")
+    assert "http://127.0.0.1:5003/login/" in mail.get_body(("plain",)).get_content()
+
+
+def test_the_link_starts_a_session_and_leads_to_the_finalists(jury, staff, contest):
+    invite(jury, staff, contest.slug, "an@example.be")
+    client = jury.test_client()
+    response = client.get(login_path(jury, "an@example.be"), follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert all(f"/beoordelen/{fid}" in page for fid in contest.finalists)
+
+
+def test_the_session_is_permanent_with_the_configured_lifetime(make_jury, staff, contest):
+    jury = make_jury(jury_session_lifetime=600)
+    assert jury.permanent_session_lifetime.total_seconds() == 600
+
+
+def test_a_used_link_offers_a_new_one(jury, staff, contest):
+    invite(jury, staff, contest.slug, "an@example.be")
+    path = login_path(jury, "an@example.be")
+    jury.test_client().get(path)
+    response = jury.test_client().get(path, headers=HTML)
+    assert response.status_code == 410
+    assert "nieuwe-link" in response.get_data(as_text=True)
+
+
+def test_a_used_link_in_the_jurors_own_live_session_just_goes_on(jury, staff, contest):
+    invite(jury, staff, contest.slug, "an@example.be")
+    path = login_path(jury, "an@example.be")
+    client = jury.test_client()
+    client.get(path)
+    assert client.get(path).status_code == 303
+
+
+def test_a_tampered_link_is_refused(jury, staff, contest):
+    invite(jury, staff, contest.slug, "an@example.be")
+    path = login_path(jury, "an@example.be")
+    client = jury.test_client()
+    assert client.get(path[:-3] + "xyz", headers=HTML).status_code == 400
+    assert client.get(f"/beoordelen/{contest.finalists[0]}", headers=HTML).status_code == 401
+
+
+class _EightDaysAgo(TimestampSigner):
+    def get_timestamp(self) -> int:
+        return int(time.time()) - 8 * 24 * 3600
+
+
+def test_an_expired_link_is_410_with_a_form_for_a_new_one(jury, staff, contest):
+    invite(jury, staff, contest.slug, "an@example.be")
+    link_id = _link_id(jury, login_path(jury, "an@example.be"))
+    old = URLSafeTimedSerializer("test-secret-key", salt="rv.jury-login", signer=_EightDaysAgo)
+    response = jury.test_client().get(f"/login/{old.dumps(link_id)}", headers=HTML)
+    assert response.status_code == 410
+    assert 'name="email"' in response.get_data(as_text=True)
+
+
+def test_a_link_for_another_purpose_is_refused(jury, staff, contest):
+    invite(jury, staff, contest.slug, "an@example.be")
+    link_id = _link_id(jury, login_path(jury, "an@example.be"))
+    other = URLSafeTimedSerializer("test-secret-key", salt="rv.vote-confirm").dumps(link_id)
+    assert jury.test_client().get(f"/login/{other}", headers=HTML).status_code == 400
+
+
+def test_logging_out_ends_the_session(jury, staff, contest):
+    invite(jury, staff, contest.slug, "an@example.be")
+    client = jury.test_client()
+    client.get(login_path(jury, "an@example.be"))
+    client.post("/afmelden", data={"csrf_token": csrf(client, "/")})
+    assert client.get(f"/beoordelen/{contest.finalists[0]}", headers=HTML).status_code == 401
+
+
+def _link_id(app, path: str) -> str:
+    serializer = URLSafeTimedSerializer("test-secret-key", salt="rv.jury-login")
+    return serializer.loads(path.removeprefix("/login/"))
+
+
+def test_the_link_expires_after_the_configured_age(make_jury):
+    assert make_jury().extensions["rv"].settings.jury_login_link_max_age == WEEK
+
+
+def test_the_pages_speak_english_on_request(jury, staff, contest):
+    invite(jury, staff, contest.slug, "an@example.be")
+    client = jury.test_client()
+    client.get(login_path(jury, "an@example.be"))
+    page = client.get(f"/beoordelen/{contest.finalists[0]}?lang=en").get_data(as_text=True)
+    assert "Save as draft" in page
+    assert 'lang="en"' in page

@@ -1,0 +1,52 @@
+"""Asking for a new login link: the same answer for anyone, a mail for jurors, limited per
+client address and per e-mail address."""
+
+from __future__ import annotations
+
+from tests.services.jury.conftest import csrf, invite, mails_to, run_worker
+
+HTML = {"Accept": "text/html"}
+
+
+def ask(client, address: str):
+    token = csrf(client, "/nieuwe-link")
+    return client.post("/nieuwe-link", data={"csrf_token": token, "email": address}, headers=HTML)
+
+
+def test_a_juror_gets_a_new_link(jury, staff, contest):
+    invite(jury, staff, contest.slug, "An@Example.be")
+    assert ask(jury.test_client(), "an@example.be ").status_code == 200
+    run_worker(jury)
+    assert len(mails_to(jury, "An@Example.be")) == 2
+
+
+def test_the_answer_is_the_same_for_a_stranger(jury, staff, contest):
+    invite(jury, staff, contest.slug, "an@example.be")
+    client = jury.test_client()
+    known = ask(client, "an@example.be").get_data(as_text=True)
+    unknown = ask(client, "niemand@example.be").get_data(as_text=True)
+    strip = lambda page: page.split('name="csrf_token"')[0]  # noqa: E731
+    assert strip(known) == strip(unknown)
+    run_worker(jury)
+    assert mails_to(jury, "niemand@example.be") == []
+
+
+def test_a_malformed_address_is_shown_back_with_the_problem(jury):
+    response = ask(jury.test_client(), "geen-adres")
+    assert response.status_code == 422
+    assert 'value="geen-adres"' in response.get_data(as_text=True)
+
+
+def test_new_links_are_limited_per_email_address(make_jury):
+    jury = make_jury(jury_new_link_per_email="2 per hour")
+    client = jury.test_client()
+    statuses = [ask(client, "an@example.be").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert ask(client, "bo@example.be").status_code == 200
+
+
+def test_new_links_are_limited_per_client_address(make_jury):
+    jury = make_jury(jury_new_link_per_address="2 per hour")
+    client = jury.test_client()
+    statuses = [ask(client, f"p{i}@example.be").status_code for i in range(3)]
+    assert statuses == [200, 200, 429]

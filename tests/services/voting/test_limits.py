@@ -1,0 +1,117 @@
+"""Rate limits of vote intake on real Redis: per address, per network, overall, on the
+confirmation link; Retry-After on every 429; X-Forwarded-For only as deep as trusted; and
+a per-process fallback when Redis is away."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.shared.bus_helpers import outbox_states
+
+
+def votes_until_limited(voting, count: int, ip_of, **headers) -> list[int]:
+    return [
+        voting.vote(f"kiezer.{n}@telenet.be", ip=ip_of(n), **headers).status_code
+        for n in range(count)
+    ]
+
+
+def assert_limited_with_retry_after(response) -> None:
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) >= 0
+    assert response.get_json()["error"]["code"] == "too_many_requests"
+
+
+@pytest.mark.parametrize(
+    ("setting", "ip_of"),
+    [
+        ("vote_limit_address", lambda n: "10.0.0.7"),
+        ("vote_limit_network", lambda n: f"10.0.0.{n + 1}"),
+        ("vote_limit_overall", lambda n: f"10.{n}.0.1"),
+    ],
+)
+def test_each_intake_limit_answers_429_with_retry_after(make_voting, setting, ip_of):
+    voting = make_voting(**{setting: "3/minute"})
+    assert votes_until_limited(voting, 3, ip_of) == [202, 202, 202]
+    assert_limited_with_retry_after(voting.vote("nog.iemand@telenet.be", ip=ip_of(3)))
+    assert len(voting.votes()) == 3
+
+
+def test_an_ipv6_network_is_its_64(make_voting):
+    voting = make_voting(vote_limit_network="2/minute")
+    ips = ["2001:db8:1:2::a", "2001:db8:1:2:ffff::b", "2001:db8:1:2::c", "2001:db8:1:3::a"]
+    codes = [voting.vote(f"k{n}x@telenet.be", ip=ip).status_code for n, ip in enumerate(ips)]
+    assert codes == [202, 202, 429, 202]
+
+
+def test_other_addresses_are_not_held_back_by_one(make_voting):
+    voting = make_voting(vote_limit_address="2/minute")
+    votes_until_limited(voting, 3, lambda n: "10.0.0.7")
+    assert voting.vote("ander.iemand@telenet.be", ip="10.9.9.9").status_code == 202
+
+
+def test_confirmation_links_are_limited_per_address(make_voting):
+    voting = make_voting(confirm_limit_address="2/minute")
+    codes = [voting.confirm("not-a-token", ip="10.0.0.7").status_code for _ in range(3)]
+    assert codes[:2] == [404, 404]
+    assert_limited_with_retry_after(voting.confirm("not-a-token", ip="10.0.0.7"))
+
+
+def test_a_forged_forwarded_for_changes_nothing_without_a_trusted_proxy(make_voting):
+    voting = make_voting(vote_limit_address="2/minute")
+    codes = votes_until_limited(voting, 3, lambda n: "10.0.0.7", **{"X-Forwarded-For": "10.5.5.5"})
+    assert codes == [202, 202, 429]
+    assert voting.votes()[0].network == "10.0.0.0/24"
+
+
+def test_behind_one_proxy_only_its_entry_counts(make_voting):
+    voting = make_voting(vote_limit_address="2/minute", trusted_proxies=1)
+    forged = "10.6.6.6, 203.0.113.9"  # the client's forged entry, then what the proxy saw
+    codes = [
+        voting.vote(f"k.{n}@telenet.be", ip="127.0.0.1", **{"X-Forwarded-For": forged}).status_code
+        for n in range(3)
+    ]
+    assert codes == [202, 202, 429]
+    assert voting.votes()[0].network == "203.0.113.0/24"
+
+
+@pytest.fixture
+def without_redis(make_voting, own_redis):
+    """A voting app whose Redis (bus and limiter) has just stopped."""
+
+    def build(**overrides):
+        url = own_redis.url
+        voting = make_voting(redis_url=url, ratelimit_storage_url=url, **overrides)
+        own_redis.stop()
+        return voting
+
+    return build
+
+
+def test_without_redis_votes_are_stored_under_a_per_process_limit(without_redis):
+    voting = without_redis(vote_limit_fallback="2/minute")
+    codes = votes_until_limited(voting, 3, lambda n: f"10.{n}.0.1")
+    assert codes == [202, 202, 429]
+    assert len(voting.votes()) == 2
+    assert outbox_states(voting.app) == {"pending": 2}  # the mails wait for Redis
+
+
+def test_without_redis_the_limits_still_hold_in_memory(without_redis):
+    voting = without_redis(vote_limit_address="2/minute")
+    assert votes_until_limited(voting, 3, lambda n: "10.0.0.7") == [202, 202, 429]
+
+
+def test_healthz_reports_the_fallback(without_redis):
+    voting = without_redis()
+    voting.vote("an.peeters@telenet.be")
+    health = voting.app.test_client().get("/healthz")
+    assert health.status_code == 503
+    assert health.get_json() == {"status": "unavailable", "down": ["redis"], "limiter": "fallback"}
+
+
+def test_the_switch_to_the_fallback_is_logged_once(without_redis, caplog):
+    voting = without_redis()
+    votes_until_limited(voting, 3, lambda n: f"10.{n}.0.1")
+    switches = [r for r in caplog.records if "falling back to in-memory" in r.getMessage()]
+    assert len(switches) == 1
+    assert switches[0].levelname == "WARNING"

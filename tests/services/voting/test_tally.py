@@ -1,0 +1,75 @@
+"""The tally: counted votes only, every finalist in the hub's order, read from the counters;
+staff only unless the edition's tally is public."""
+
+from __future__ import annotations
+
+import uuid
+
+from services.voting import tally
+from services.voting.models import Vote
+from tests.services.voting.conftest import apply, finalists
+
+
+def cast_and_confirm(voting, address: str, finalist: int) -> None:
+    voting.vote(address, finalist=finalist, ip=f"10.{finalist}.{len(address)}.1")
+    voting.deliver()
+    voting.confirm(voting.token(address))
+
+
+def test_every_finalist_is_listed_in_order_with_zero_included(voting, staff):
+    body = voting.tally(staff)
+    assert body == {
+        "finalists": [{"finalist_id": fid, "votes": 0} for fid in voting.finalist_ids],
+        "quarantined": 0,
+        "unconfirmed": 0,
+        "rejected": 0,
+    }
+
+
+def test_only_counted_votes_count(voting, staff):
+    cast_and_confirm(voting, "an.peeters@telenet.be", 1)
+    cast_and_confirm(voting, "jan.janssens@gmail.com", 1)
+    voting.vote("els.maes@skynet.be", finalist=2)
+    body = voting.tally(staff)
+    assert [f["votes"] for f in body["finalists"]] == [0, 2, 0]
+    assert body["unconfirmed"] == 1
+
+
+def test_a_new_set_of_finalists_shows_at_once(voting, staff):
+    new = [str(uuid.uuid4()), voting.finalist_ids[0]]
+    apply(voting.app, "finalists.selected", finalists(voting.slug, new, revision=2))
+    assert [f["finalist_id"] for f in voting.tally(staff)["finalists"]] == new
+
+
+def test_the_counters_follow_every_move(voting):
+    voting.vote("an.peeters@telenet.be")
+    sessions = voting.app.extensions["rv"].sessions
+    with sessions.begin() as session:
+        vote = session.get(Vote, voting.votes()[0].id)
+        tally.move(session, vote, "quarantined")
+        tally.move(session, vote, "rejected")
+    with sessions() as session:
+        counts = tally.tally(session, voting.edition())
+    assert (counts["unconfirmed"], counts["quarantined"], counts["rejected"]) == (0, 0, 1)
+
+
+def test_without_a_token_the_tally_is_401(voting):
+    url = f"/api/v1/editions/{voting.slug}/tally"
+    assert voting.app.test_client().get(url).status_code == 401
+
+
+def test_without_the_votes_right_the_tally_is_403(voting, token_for):
+    url = f"/api/v1/editions/{voting.slug}/tally"
+    headers = {"Authorization": f"Bearer {token_for('jury')}"}
+    assert voting.app.test_client().get(url, headers=headers).status_code == 403
+
+
+def test_a_public_tally_needs_no_token(make_voting):
+    voting = make_voting(public_tally=True)
+    url = f"/api/v1/editions/{voting.slug}/tally"
+    assert voting.app.test_client().get(url).status_code == 200
+
+
+def test_an_unknown_edition_has_no_tally(voting, staff):
+    url = "/api/v1/editions/nope/tally"
+    assert voting.app.test_client().get(url, headers=staff).status_code == 404
