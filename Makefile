@@ -9,7 +9,7 @@ CATALOGUES := $(patsubst %.po,%.mo,$(wildcard shared/translations/*/LC_MESSAGES/
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format staff-token revoke-token migrate bench-bus clean
+.PHONY: run test lint format staff-token revoke-token migrate bench-bus bench-votes clean
 
 $(INSTALLED): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ revoke-token: $(INSTALLED)
 
 bench-bus: $(INSTALLED)
 	$(BIN)/python -m bench.bus
+
+bench-votes: $(INSTALLED)
+	$(BIN)/python -m bench.votes
 
 clean:
 	rm -rf $(VENV) var

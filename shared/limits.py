@@ -14,10 +14,13 @@ warning, and /healthz reports `"limiter": "fallback"` until the limiter finds Re
 from __future__ import annotations
 
 import ipaddress
+import math
+import time
 
-from flask import Flask, request
+from flask import Flask, Response, request
 from flask.logging import default_handler
 from flask_limiter import Limiter
+from redis.exceptions import RedisError
 
 from shared.config import Settings
 
@@ -40,10 +43,12 @@ def client_network() -> str:
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
+# No X-RateLimit-* headers on every answer: reading the window back would cost a second Redis
+# round trip per limited request. A 429 gets its Retry-After (_retry_after).
 limiter = Limiter(
     client_address,
     strategy="sliding-window-counter",
-    headers_enabled=True,
+    headers_enabled=False,
     in_memory_fallback_enabled=True,
 )
 # flask-limiter logs the switch to memory (and back) on its own logger, which has no handler
@@ -55,6 +60,18 @@ def in_fallback() -> bool:
     """Whether this process limits in its own memory because Redis did not answer."""
     # flask-limiter keeps this state privately; it has no public accessor for it.
     return bool(limiter._storage_dead)
+
+
+def _retry_after(response: Response) -> Response:
+    """Say on every 429 how many seconds until the limit that refused it lets one through."""
+    limit = limiter.current_limit if response.status_code == 429 else None
+    if limit is not None:
+        try:
+            wait = limit.reset_at - time.time()
+        except RedisError:  # Redis went away just now: the whole window is a safe answer
+            wait = limit.limit.get_expiry()
+        response.headers["Retry-After"] = str(max(math.ceil(wait), 1))
+    return response
 
 
 def init_app(app: Flask, settings: Settings) -> None:
@@ -69,3 +86,4 @@ def init_app(app: Flask, settings: Settings) -> None:
     limiter._key_prefix = None
     limiter._storage_dead = False
     limiter.init_app(app)
+    app.after_request(_retry_after)

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import Conflict
 
@@ -81,10 +82,13 @@ def _score(typed: str, required: bool) -> tuple[int | None, str | None]:
 
 def card_for(db: Session, juror_id: str, finalist_id: str) -> Scorecard | None:
     """The juror's scorecard for a finalist, if they saved one."""
-    query = select(Scorecard).where(
+    return db.scalar(_card_query(juror_id, finalist_id))
+
+
+def _card_query(juror_id: str, finalist_id: str):
+    return select(Scorecard).where(
         Scorecard.juror_id == juror_id, Scorecard.finalist_id == finalist_id
     )
-    return db.scalar(query)
 
 
 def save(
@@ -100,18 +104,31 @@ def save(
     the jury has closed, EntryRefused for fields that are not acceptable."""
     now = now or utcnow()
     ensure_open(db.get(Edition, juror.edition_id), now)
-    card = card_for(db, juror.id, finalist.id)
-    if card is not None and card.status == SUBMITTED:
+    card = _locked_card(db, juror.id, finalist.id)
+    if card.status == SUBMITTED:
         raise Conflict("This scorecard was submitted; staff can reopen it.")
-    scores = check(entry, criteria, complete=submit and not entry.recused)
-    if card is None:
-        card = Scorecard(juror_id=juror.id, finalist_id=finalist.id, revision=0)
-        db.add(card)
-    card.scores, card.comment, card.recused = scores, entry.comment, entry.recused
+    card.scores = check(entry, criteria, complete=submit and not entry.recused)
+    card.comment, card.recused = entry.comment, entry.recused
     card.revision, card.updated_at = card.revision + 1, now
     if submit:
         card.status, card.submitted_at = SUBMITTED, now
     db.flush()
+    return card
+
+
+def _locked_card(db: Session, juror_id: str, finalist_id: str) -> Scorecard:
+    # The row is locked for this transaction (PostgreSQL; SQLite writes one at a time), so
+    # two posts at once (a double click on submit) are applied one after the other.
+    query = _card_query(juror_id, finalist_id).with_for_update()
+    card = db.scalar(query)
+    if card is not None:
+        return card
+    try:
+        with db.begin_nested():
+            card = Scorecard(juror_id=juror_id, finalist_id=finalist_id, status=DRAFT, revision=0)
+            db.add(card)
+    except IntegrityError:  # the other post created it first
+        return db.scalar(query)
     return card
 
 

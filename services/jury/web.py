@@ -154,9 +154,10 @@ def post_score(db: Session, juror: Juror, finalist: Finalist):
         db.rollback()
         problems = {k: PROBLEMS[v] for k, v in refused.problems.items()}
         return render_form(db, juror, finalist, entry, problems=problems, status=422)
-    except Conflict as conflict:
+    except Conflict:  # submitted already, or the jury closed: the page says which
         db.rollback()
-        return render_form(db, juror, finalist, entry, message=conflict.description, status=409)
+        message = gettext("Niet bewaard: deze beoordeling kan niet meer gewijzigd worden.")
+        return render_form(db, juror, finalist, entry, message=message, status=409)
     if action == "draft":
         flash(gettext("Je ontwerp is bewaard."))
         return redirect(url_for(".score", finalist_id=finalist.id), 303)

@@ -1,4 +1,5 @@
-"""rq jobs of the hub: the final figures of voting and jury, and its own mails."""
+"""rq jobs of the hub: the final figures of voting and jury, and its own mails; and what its
+relay runs every second or so (PERIODIC)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from services.nominations.confirmation import MAIL_NOMINEE
 from services.nominations.mails import send_confirmation, send_nominee_notice
 from services.nominations.nominations import MAIL_CONFIRM
 from services.nominations.results import store_ranking, store_tally
+from services.nominations.retention import purge_unconfirmed
 from shared.backends import backends
 from shared.events import Handler, apply_job
 from shared.schemas.contest import RANKING_FINAL, TALLY_FINAL
@@ -16,6 +18,8 @@ HANDLERS: dict[str, Handler] = {
     MAIL_CONFIRM: send_confirmation,
     MAIL_NOMINEE: send_nominee_notice,
 }
+
+PERIODIC = (purge_unconfirmed,)
 
 
 def apply_events(envelopes: list[dict]) -> dict:

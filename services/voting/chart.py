@@ -65,7 +65,8 @@ def charts(session: Session, edition: Edition, hours: list[dt.datetime]) -> dict
         _chart(finalist, counts, hours, labels, top)
         for finalist in finalists_of(session, Finalist, edition.id)
     ]
-    return {"finalists": finalists, "labels": labels, "top": top, "width": max(len(hours), MIN_HOURS) * SLOT}
+    width = max(len(hours), MIN_HOURS) * SLOT
+    return {"finalists": finalists, "labels": labels, "top": top, "width": width}
 
 
 def _chart(finalist, counts: dict, hours: list, labels: list, top: int) -> dict:

@@ -22,7 +22,8 @@ class VotingSettings(config.Settings):
     vote_limit_address: str = "60/minute"
     vote_limit_network: str = "180/minute"
     vote_limit_overall: str = "2000/second"
-    # Confirmation mails per person: past it the vote is answered as usual, but no mail goes.
+    # Mails sent again to one person (they voted before): past it the answer stays the same,
+    # but no mail goes.
     vote_limit_person: str = "5/hour"
     # While Redis is away, each process also caps its own intake (and applies the limits
     # above in its memory).

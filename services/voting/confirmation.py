@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from services.voting import fraud, tally
 from services.voting.models import Edition, Vote
+from services.voting.votes import write_transaction
 from shared.backends import backends
 from shared.limits import client_network
 from shared.models import utcnow
@@ -44,7 +45,7 @@ def confirm(token: str, now: dt.datetime | None = None) -> Outcome:
     b = backends()
     vote_id = read_token(PURPOSE, token, max_age=b.settings.vote_link_max_age)
     now = now or utcnow()
-    with b.sessions.begin() as session:
+    with write_transaction() as session:
         return confirm_vote(session, vote_id, now)
 
 

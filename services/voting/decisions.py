@@ -8,7 +8,7 @@ of the votes each signal held.
 
 from __future__ import annotations
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import Conflict
 
@@ -58,14 +58,21 @@ def held_for(reason: str):
     return cast(Vote.reasons, String).like(f'%"{reason}"%')
 
 
+def matching(edition_id: int, rules: dict) -> Select:
+    """The edition's votes that match `rules` (any of status, reason, network, finalist_id)."""
+    query = select(Vote).where(Vote.edition_id == edition_id)
+    if "reason" in rules:
+        query = query.where(held_for(rules["reason"]))
+    for name in ("status", "network", "finalist_id"):
+        if name in rules:
+            query = query.where(getattr(Vote, name) == rules[name])
+    return query
+
+
 def quarantined_matching(session: Session, edition_id: int, rules: dict) -> tuple[list[Vote], int]:
-    """The first MAX_IDS quarantined votes of the edition matching `rules` (reason, and
-    optionally finalist_id), locked for the decision; and how many match in all."""
-    query = select(Vote).where(
-        Vote.edition_id == edition_id, Vote.status == "quarantined", held_for(rules["reason"])
-    )
-    if "finalist_id" in rules:
-        query = query.where(Vote.finalist_id == rules["finalist_id"])
+    """The first MAX_IDS quarantined votes of the edition matching `rules`, locked for the
+    decision; and how many match in all."""
+    query = matching(edition_id, rules | {"status": "quarantined"})
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     votes = list(session.scalars(query.order_by(Vote.id).limit(MAX_IDS).with_for_update()))
     return votes, total

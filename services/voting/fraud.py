@@ -1,11 +1,11 @@
 """Fraud signals: why a confirmed vote is held in quarantine for staff instead of counted.
 
 `assess` runs inside the confirmation's transaction, on the hot path, so each signal is one
-small indexed query bounded by its threshold (it never counts more rows than it needs), or
-for a finalist's rate, per-minute counters in Redis. A signal never rejects a vote: staff
-release or reject held votes (services/voting/review.py). Thresholds are the `fraud_*`
-fields of VotingSettings; honest traffic (a few people from one home, a class voting from
-one school address below the flood limit) trips none of them.
+small indexed query bounded by its threshold (it never counts more rows than it needs), or,
+for a finalist's rate, counters per minute and per window in Redis (one round trip). A
+signal never rejects a vote: staff release or reject held votes (services/voting/review.py).
+Thresholds are the `fraud_*` fields of VotingSettings; honest traffic (a few people from one
+home, a class voting from one school address below the flood limit) trips none of them.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from shared.schemas.review import REASONS
 
 HONEYPOT, TOO_FAST, NETWORK_FLOOD, FINALIST_BURST, SIMILAR_ADDRESSES, MACHINE_RHYTHM = REASONS
 
-BUCKET_SECONDS = 60  # a finalist's confirmations are counted per minute
+MINUTE = 60
 log = logging.getLogger(__name__)
 
 
@@ -36,15 +36,15 @@ def assess(session: Session, vote: Vote, now: dt.datetime) -> list[str]:
     (empty: count it). Call it after setting vote.confirmed_at and vote.confirm_network."""
     b = backends()
     settings: VotingSettings = b.settings
-    checks = (
-        (HONEYPOT, lambda: vote.honeypot),
-        (TOO_FAST, lambda: too_fast(vote, settings)),
-        (NETWORK_FLOOD, lambda: network_flood(session, vote, settings)),
-        (FINALIST_BURST, lambda: finalist_burst(session, b.redis, vote, now, settings)),
-        (SIMILAR_ADDRESSES, lambda: similar_addresses(session, vote, settings)),
-        (MACHINE_RHYTHM, lambda: machine_rhythm(session, vote, now, settings)),
-    )
-    return [reason for reason, fires in checks if fires()]
+    fired = {
+        HONEYPOT: vote.honeypot,
+        TOO_FAST: too_fast(vote, settings),
+        NETWORK_FLOOD: network_flood(session, vote, settings),
+        FINALIST_BURST: finalist_burst(session, b.redis, vote, now, settings),
+        SIMILAR_ADDRESSES: similar_addresses(session, vote, settings),
+        MACHINE_RHYTHM: machine_rhythm(session, vote, now, settings),
+    }
+    return [reason for reason in REASONS if fired[reason]]
 
 
 def too_fast(vote: Vote, settings: VotingSettings) -> bool:
@@ -112,43 +112,46 @@ def regularity(moments: list[dt.datetime]) -> float:
 def finalist_burst(
     session: Session, redis: Redis, vote: Vote, now: dt.datetime, settings: VotingSettings
 ) -> bool:
-    """Confirmations for this finalist in the last `fraud_burst_window` seconds are above the
-    floor and `fraud_burst_factor` times its mean rate over the history before them (since
-    voting opened). Counted per minute in Redis; while Redis is away this signal is off."""
-    minute = int(now.timestamp()) // BUCKET_SECONDS
-    recent_minutes = max(settings.fraud_burst_window // BUCKET_SECONDS, 1)
-    history_minutes = _history_minutes(session, vote, now, settings) - recent_minutes
+    """Confirmations for this finalist in the last `fraud_burst_window` seconds (a sliding
+    window of minutes) are above the floor and `fraud_burst_factor` times its mean per window
+    over the history before them (since voting opened, at most `fraud_burst_history`).
+    Counted in Redis per minute and per window; while Redis is away this signal is off."""
+    window = settings.fraud_burst_window
+    key = f"rv:{settings.queue_prefix}fraud:voting:{vote.edition_id}:{vote.finalist_id}"
+    history = _history(session, vote, now, settings)
     try:
-        counts = _count_and_read(
-            redis, _burst_key(vote, settings), minute, recent_minutes, history_minutes
+        recent, usual = _rates(
+            redis, key, int(now.timestamp()), window, history, settings.fraud_burst_history
         )
     except RedisError as exc:
         log.warning("finalist_burst not assessed, Redis unavailable: %s", exc)
         return False
-    recent, history = sum(counts[:recent_minutes]), sum(counts[recent_minutes:])
-    usual = history / history_minutes * recent_minutes if history_minutes > 0 else 0.0
     return recent > settings.fraud_burst_floor and recent > settings.fraud_burst_factor * usual
 
 
-def _history_minutes(session: Session, vote: Vote, now: dt.datetime, settings) -> int:
+def _history(session: Session, vote: Vote, now: dt.datetime, settings: VotingSettings) -> int:
+    """How many whole windows of voting the usual rate is measured over."""
     opened = session.get(Edition, vote.edition_id).voting_open
     span = min(settings.fraud_burst_history, max((now - opened).total_seconds(), 0))
-    return int(span) // BUCKET_SECONDS
+    return max(int(span) // settings.fraud_burst_window - 2, 0)
 
 
-def _burst_key(vote: Vote, settings: VotingSettings) -> str:
-    return f"rv:{settings.queue_prefix}fraud:voting:{vote.edition_id}:{vote.finalist_id}"
-
-
-def _count_and_read(redis: Redis, key: str, minute: int, recent: int, history: int) -> list[int]:
-    """Count one confirmation in this minute's bucket; the counts of the last `recent` and
-    the `history` minutes before them, newest first."""
-    keys = [f"{key}:{minute - back}" for back in range(recent + max(history, 0))]
+def _rates(
+    redis: Redis, key: str, moment: int, window: int, history: int, keep: int
+) -> tuple[int, float]:
+    """Count one confirmation at `moment` in its minute and in its window; return the
+    confirmations of the last `window` seconds (by minutes) and the mean per window of the
+    `history` whole windows before the previous one (a burst may reach into that one)."""
+    minute, slot = moment // MINUTE, moment // window
+    recent = [f"{key}:m:{minute - back}" for back in range(max(window // MINUTE, 1))]
+    before = [f"{key}:w:{slot - 2 - back}" for back in range(history)]
     pipe = redis.pipeline(transaction=False)
-    pipe.incr(keys[0])
-    pipe.expire(keys[0], (len(keys) + 1) * BUCKET_SECONDS)
-    pipe.mget(keys)
-    return [int(n or 0) for n in pipe.execute()[-1]]
+    pipe.incr(recent[0]).expire(recent[0], window + MINUTE)
+    pipe.incr(f"{key}:w:{slot}").expire(f"{key}:w:{slot}", keep + 3 * window)
+    pipe.mget(recent + before)
+    counts = [int(n or 0) for n in pipe.execute()[-1]]
+    usual = sum(counts[len(recent) :]) / history if history else 0.0
+    return sum(counts[: len(recent)]), usual
 
 
 def _at_least(session: Session, query: Select, threshold: int) -> bool:

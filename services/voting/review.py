@@ -12,7 +12,7 @@ from werkzeug.exceptions import NotFound
 from services.voting.decisions import (
     decide,
     decide_many,
-    held_for,
+    matching,
     quarantined_matching,
     resend_final_tally,
 )
@@ -25,13 +25,14 @@ from shared.schemas.review import (
     BulkDecisionSchema,
     BulkResultSchema,
     DecisionPageSchema,
+    ReviewedVoteSchema,
     VotePageSchema,
     VoteQuerySchema,
 )
-from shared.schemas.votes import VoteDecisionSchema, VoteItemSchema
+from shared.schemas.votes import VoteDecisionSchema
 
 bp = Blueprint("review", __name__, url_prefix="/api/v1")
-VOTE = VoteItemSchema()
+VOTE = ReviewedVoteSchema()
 
 
 def edition_by_slug(session: Session, slug: str) -> Edition:
@@ -45,7 +46,7 @@ def edition_by_slug(session: Session, slug: str) -> Edition:
 @bp.get("/editions/<slug>/votes")
 @staff_required("votes")
 def list_votes(slug: str):
-    """An edition's votes, filtered by status, reason held for, finalist; paginated.
+    """An edition's votes, filtered by status, reason held for, network, finalist; paginated.
     ---
     get:
       tags: [review]
@@ -54,6 +55,7 @@ def list_votes(slug: str):
         - {in: path, name: slug, required: true, schema: {type: string}}
         - {in: query, name: status, schema: {type: string, example: quarantined}}
         - {in: query, name: reason, schema: {type: string, example: network_flood}}
+        - {in: query, name: network, schema: {type: string, example: 81.82.83.0/24}}
         - {in: query, name: finalist_id, schema: {type: string}}
         - {in: query, name: limit, schema: {type: integer, maximum: 50}}
         - {in: query, name: cursor, schema: {type: string}}
@@ -71,13 +73,7 @@ def list_votes(slug: str):
     rules = VoteQuerySchema().load(request.args)
     limit, after = page_limit(), cursor_after(str)
     with backends().sessions() as session:
-        query = select(Vote).where(Vote.edition_id == edition_by_slug(session, slug).id)
-        if "status" in rules:
-            query = query.where(Vote.status == rules["status"])
-        if "reason" in rules:
-            query = query.where(held_for(rules["reason"]))
-        if "finalist_id" in rules:
-            query = query.where(Vote.finalist_id == rules["finalist_id"])
+        query = matching(edition_by_slug(session, slug).id, rules)
         page = keyset_page(session, query, Vote.id, limit, after)
         return jsonify(VotePageSchema().dump(page))
 
@@ -100,7 +96,7 @@ def patch_vote(vote_id: str):
         200:
           description: the vote with its new status
           content:
-            application/json: {schema: VoteItemSchema}
+            application/json: {schema: ReviewedVoteSchema}
         400: {$ref: '#/components/responses/400'}
         401: {$ref: '#/components/responses/401'}
         403: {$ref: '#/components/responses/403'}
@@ -123,7 +119,8 @@ def patch_vote(vote_id: str):
 @staff_required("votes")
 def post_decisions(slug: str):
     """Release or reject many votes of an edition at once: by `ids`, or every quarantined
-    vote held for a reason (`filter`), at most 1000 a call. All or nothing.
+    vote held for a reason (`filter`, optionally from one network or for one finalist), at
+    most 1000 a call. All or nothing.
     ---
     post:
       tags: [review]

@@ -19,18 +19,28 @@ REASONS = (
 MAX_IDS = 1000
 
 
+class ReviewedVoteSchema(VoteItemSchema):
+    """A vote as reviewing staff see it: also the network it was cast from (a /24 or /64,
+    so one school's held votes can be told apart and released together; gone once voters'
+    data are erased) and when it was confirmed. Never the address."""
+
+    network = fields.String(required=True, allow_none=True)
+    confirmed_at = fields.AwareDateTime(required=True, allow_none=True)
+
+
 class VotePageSchema(Schema):
     """One page of an edition's votes; `next` is the cursor of the following page."""
 
-    items = fields.List(fields.Nested(VoteItemSchema), required=True)
+    items = fields.List(fields.Nested(ReviewedVoteSchema), required=True)
     next = fields.String(required=True, allow_none=True)
 
 
 class VoteFilterSchema(Schema):
     """Which held votes a bulk decision takes: those held for `reason`, optionally only
-    those for one finalist."""
+    those from one network or for one finalist."""
 
     reason = fields.String(required=True, validate=validate.OneOf(REASONS))
+    network = fields.String(validate=validate.Length(min=1, max=64))
     finalist_id = fields.String(validate=validate.Length(min=1, max=64))
 
 
@@ -99,6 +109,7 @@ class VoteQuerySchema(Schema):
 
     status = fields.String(validate=validate.OneOf(VOTE_STATUSES))
     reason = fields.String(validate=validate.OneOf(REASONS))
+    network = fields.String(validate=validate.Length(min=1, max=64))
     finalist_id = fields.String(validate=validate.Length(min=1, max=64))
 
 

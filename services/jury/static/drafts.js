@@ -4,16 +4,22 @@
    Each copy remembers the server draft (data-draft-version) it was typed on. When the form
    comes back showing that same version, the copy is newer than the server's draft and is
    put back; a newer server version (saved since) wins and the copy is dropped. A submitted
-   form drops the copy. Without JavaScript the form works the same, without this safety net. */
+   scorecard drops the copy. Without JavaScript the form works the same, without this safety net. */
 (function () {
   "use strict";
-  var form = document.querySelector("form[data-draft-key]");
-  if (!form || !form.dataset.draftKey) { return; }
-  var key = "rv-jury-draft:" + form.dataset.draftKey;
-  var version = form.dataset.draftVersion;
+  var PREFIX = "rv-jury-draft:";
   var store;
   try { store = window.localStorage; } catch (e) { return; }
   if (!store) { return; }
+  // Submitted scorecards (on the form or in the list of finalists) need no copy any more.
+  document.querySelectorAll("[data-draft-key][data-draft-state=submitted]").forEach(function (el) {
+    store.removeItem(PREFIX + el.dataset.draftKey);
+  });
+  var form = document.querySelector("form[data-draft-key]");
+  // Only an open form takes a copy back (a closed one shows what the server holds).
+  if (!form || !form.dataset.draftKey || form.dataset.draftState !== "open") { return; }
+  var key = PREFIX + form.dataset.draftKey;
+  var version = form.dataset.draftVersion;
 
   function fields() {
     return Array.prototype.filter.call(form.elements, function (el) {
@@ -43,7 +49,6 @@
     try { store.setItem(key, JSON.stringify({ base: version, values: read() })); } catch (e) { /* full or denied */ }
   }
 
-  if (form.dataset.draftState === "submitted") { store.removeItem(key); return; }
   var kept = load();
   if (kept && kept.base !== version) {
     store.removeItem(key);
@@ -52,7 +57,6 @@
     var notice = document.getElementById("draft-restored");
     if (notice) { notice.hidden = false; }
   }
-  if (form.dataset.draftState !== "open") { return; }
   form.addEventListener("input", keep);
   form.addEventListener("change", keep);
   form.addEventListener("submit", keep);

@@ -75,11 +75,11 @@ def test_the_nominee_hears_of_it_once_however_many_nominate_it(hub):
     assert len(hub.mails("info0@vzwproef.be")) == 1
 
 
-def test_the_same_innovation_in_another_edition_is_another_nomination(hub, client, staff):
+def test_the_same_innovation_in_another_edition_is_another_nomination(hub):
     body = edition_body()
-    client.post("/api/v1/editions", json=body, headers=staff)
+    hub.client.post("/api/v1/editions", json=body, headers=hub.staff)
     first = hub.nominate().get_json()["id"]
-    other = client.post(
+    other = hub.client.post(
         f"/api/v1/editions/{body['slug']}/nominations",
         json=nomination_body(),
     )

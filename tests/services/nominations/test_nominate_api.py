@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 
 from services.nominations.models import Nomination
-from tests.factories import edition_body
 from tests.services.nominations.conftest import Hub, nomination_body
 
 
@@ -63,9 +62,9 @@ def test_an_invalid_field_is_422_naming_it(hub, changes, field):
     assert list(response.get_json()["error"]["fields"]) == [field]
 
 
-def test_a_missing_consent_is_422(client, hub):
+def test_a_missing_consent_is_422(hub):
     body = {k: v for k, v in nomination_body().items() if k != "consent"}
-    response = client.post(f"/api/v1/editions/{hub.slug}/nominations", json=body)
+    response = hub.client.post(f"/api/v1/editions/{hub.slug}/nominations", json=body)
     assert response.status_code == 422
     assert "consent" in response.get_json()["error"]["fields"]
 
@@ -81,18 +80,17 @@ def test_the_website_may_be_left_blank(hub, website):
     assert hub.nominate(website=website).status_code == 202
 
 
-def test_an_unknown_edition_is_404(client):
-    response = client.post("/api/v1/editions/bestaat-niet/nominations", json=nomination_body())
+def test_an_unknown_edition_is_404(hub):
+    response = hub.client.post("/api/v1/editions/bestaat-niet/nominations", json=nomination_body())
     assert response.status_code == 404
 
 
-def test_outside_the_window_is_409_and_stores_nothing(client, staff):
-    body = edition_body(nominations_open=edition_body()["nominations_close"])
-    body |= {"nominations_close": body["voting_open"]}
-    client.post("/api/v1/editions", json=body, headers=staff)
-    response = client.post(f"/api/v1/editions/{body['slug']}/nominations", json=nomination_body())
+def test_outside_the_window_is_409_and_stores_nothing(hub):
+    hub.close_nominations()
+    response = hub.nominate()
     assert response.status_code == 409
-    assert stored(client.application) == 0
+    assert response.get_json()["error"]["code"] == "conflict"
+    assert stored(hub.app) == 0
 
 
 @pytest.fixture

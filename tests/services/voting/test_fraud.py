@@ -145,7 +145,7 @@ def burst(make_voting):
             vote = _vote(edition.id, voting.finalist_ids[0])
             return fraud.finalist_burst(session, b.redis, vote, moment, b.settings)
 
-    for minute in range(59, 4, -1):
+    for minute in range(65, 4, -1):
         assert not confirm_at(now - minute * 60 * SECOND)
     return confirm_at, now
 

@@ -66,3 +66,12 @@ def test_the_report_is_for_staff_with_the_votes_right(reviewed, token_for, scope
         f"/api/v1/editions/{reviewed.slug}/integrity", headers=headers
     )
     assert response.status_code == status
+
+
+def test_the_report_text_in_english(reviewed, staff):
+    response = reviewed.app.test_client().get(
+        f"/api/v1/editions/{reviewed.slug}/integrity?format=text&lang=en", headers=staff
+    )
+    text = response.get_data(as_text=True)
+    assert "Votes cast: 6" in text
+    assert "many votes from one network in a short time: 3 held, 1 released" in text

@@ -1,0 +1,181 @@
+"""Finalists: staff choose them from accepted nominations in the screening phase; voting and
+jury receive the whole set by event, through the real relay and workers."""
+
+from __future__ import annotations
+
+import importlib
+import time
+
+import pytest
+from sqlalchemy import select
+
+from services.nominations.finalists import SUMMARY_LENGTH
+from shared.finalists import finalists_of
+from shared.models import OutboxEvent
+from tests.factories import edition_body, iso
+from tests.services.nominations.conftest import Hub
+from tests.shared.bus_helpers import drain, relay, replica, wait_for
+
+
+@pytest.fixture
+def accepted(hub) -> list[str]:
+    """Three accepted nominations; the edition is in its screening phase."""
+    ids = hub.accepted(3)
+    hub.close_nominations()
+    return ids
+
+
+def events(app, event_type: str = "finalists.selected") -> list[OutboxEvent]:
+    with app.extensions["rv"].sessions() as session:
+        rows = session.scalars(select(OutboxEvent).order_by(OutboxEvent.id))
+        return [row for row in rows if row.envelope["type"] == event_type]
+
+
+def test_choosing_answers_the_finalists_with_their_ids(hub, accepted):
+    response = hub.choose(accepted)
+    assert response.status_code == 200
+    finalists = response.get_json()["finalists"]
+    assert [f["id"] for f in finalists] == accepted
+    assert set(finalists[0]) == {"id", "name", "organisation", "summary"}
+    assert (finalists[0]["name"], finalists[0]["organisation"]) == ("Energiebib 0", "Vzw Proef 0")
+
+
+def test_the_public_reads_the_finalists(hub, accepted):
+    hub.choose(accepted[:2])
+    response = hub.client.get(f"/api/v1/editions/{hub.slug}/finalists")
+    assert response.status_code == 200
+    assert [f["id"] for f in response.get_json()["finalists"]] == accepted[:2]
+
+
+def test_choosing_sends_the_set_to_voting_and_jury_with_a_new_revision(hub, accepted):
+    hub.choose(accepted[:2])
+    hub.choose(accepted)
+    rows = events(hub.app)
+    assert sorted(r.destination for r in rows) == ["jury", "jury", "voting", "voting"]
+    payloads = [r.envelope["payload"] for r in rows if r.destination == "voting"]
+    assert [(p["revision"], len(p["finalists"])) for p in payloads] == [(1, 2), (2, 3)]
+
+
+def test_choosing_during_nominations_is_409(hub):
+    ids = hub.accepted(1)
+    assert hub.choose(ids).status_code == 409
+    assert events(hub.app) == []
+
+
+def test_choosing_once_voting_opened_is_409(hub, accepted):
+    hub.patch_edition(voting_open=iso(-1))
+    assert hub.choose(accepted).status_code == 409
+
+
+def test_a_nomination_not_accepted_is_422_naming_it(hub, accepted):
+    hub.decide(accepted[1], "rejected")
+    unknown = "00000000-0000-4000-8000-000000000000"
+    response = hub.choose([accepted[0], accepted[1], unknown])
+    assert response.status_code == 422
+    (message,) = response.get_json()["error"]["fields"]["nomination_ids"]
+    assert accepted[1] in message and unknown in message and accepted[0] not in message
+
+
+def test_more_than_finalist_count_is_422(hub, accepted):
+    hub.patch_edition(finalist_count=2)
+    response = hub.choose(accepted)
+    assert response.status_code == 422
+    assert "nomination_ids" in response.get_json()["error"]["fields"]
+
+
+def test_a_nomination_twice_is_422(hub, accepted):
+    assert hub.choose([accepted[0], accepted[0]]).status_code == 422
+
+
+def test_rejecting_a_finalist_is_409(hub, accepted):
+    hub.choose(accepted)
+    assert hub.decide(accepted[0], "rejected").status_code == 409
+
+
+def test_the_summary_is_the_solution_cut_at_a_word(hub):
+    long = "Een buurtwerking die " + "samen koken en delen " * 30
+    nomination_id = hub.confirmed(solution=long)
+    hub.decide(nomination_id)
+    hub.close_nominations()
+    (finalist,) = hub.choose([nomination_id]).get_json()["finalists"]
+    assert len(finalist["summary"]) <= SUMMARY_LENGTH
+    assert finalist["summary"].endswith(" …")
+    assert long.startswith(finalist["summary"][:-2])
+
+
+def decline(hub: Hub) -> None:
+    """The nominee of the first nomination follows the link in their mail and declines."""
+    hub.deliver()
+    link = hub.link("info0@vzwproef.be", "decline")
+    page = hub.client.get(link).get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    assert hub.client.post(link, data={"csrf_token": token}).status_code == 200
+
+
+def test_a_nominee_who_declined_is_anonymous_in_public(hub, accepted):
+    decline(hub)
+    (finalist, *_) = hub.choose(accepted).get_json()["finalists"]
+    assert (finalist["name"], finalist["organisation"]) == ("Anoniem", "Anoniem")
+
+
+def test_declining_as_a_finalist_sends_the_anonymous_set_again(hub, accepted):
+    hub.choose(accepted)
+    decline(hub)
+    latest = events(hub.app)[-1].envelope["payload"]
+    assert latest["revision"] == 2
+    assert latest["finalists"][0]["name"] == "Anoniem"
+
+
+@pytest.fixture
+def stack_hub(apps, staff, tmp_path) -> Hub:
+    """The hub of a whole test stack (voting and jury beside it) with an edition."""
+    body = edition_body(finalist_count=3)
+    assert (
+        apps["nominations"]
+        .test_client()
+        .post("/api/v1/editions", json=body, headers=staff)
+        .status_code
+        == 201
+    )
+    return Hub(apps["nominations"], body["slug"], staff, tmp_path / "outbox")
+
+
+@pytest.mark.parametrize("service", ["voting", "jury"])
+def test_the_finalists_reach_voting_and_jury(apps, stack_hub, service):
+    ids = stack_hub.accepted(3)
+    stack_hub.close_nominations()
+    stack_hub.choose(ids)
+    relay(apps["nominations"]).sweep()
+    drain(apps[service])
+    model = importlib.import_module(f"services.{service}.models").Finalist
+    edition = replica(apps[service], stack_hub.slug)
+    with apps[service].extensions["rv"].sessions() as session:
+        held = finalists_of(session, model, edition.id)
+        assert [(f.id, f.name) for f in held] == [(i, f"Energiebib {n}") for n, i in enumerate(ids)]
+    assert edition.finalists_revision == 1
+
+
+def held_finalists(app, slug: str) -> list[str]:
+    """The finalist ids a service holds for the edition (none before its schedule)."""
+    service = app.extensions["rv"].settings.service
+    model = importlib.import_module(f"services.{service}.models").Finalist
+    edition = replica(app, slug)
+    if edition is None:
+        return []
+    with app.extensions["rv"].sessions() as session:
+        return [f.id for f in finalists_of(session, model, edition.id)]
+
+
+@pytest.mark.slow
+def test_the_finalists_reach_real_workers_within_a_second(apps, stack_hub, spawn):
+    ids = stack_hub.accepted(3)
+    stack_hub.close_nominations()
+    for command in (("relay", "nominations"), ("worker", "voting"), ("worker", "jury")):
+        spawn(*command)
+    wait_for(lambda: replica(apps["jury"], stack_hub.slug), 30)  # the workers are up
+    wait_for(lambda: replica(apps["voting"], stack_hub.slug), 30)
+    start = time.monotonic()
+    assert stack_hub.choose(ids).status_code == 200
+    for service in ("voting", "jury"):
+        wait_for(lambda s=service: held_finalists(apps[s], stack_hub.slug) == ids, 5)
+    assert time.monotonic() - start < 1.0
