@@ -138,9 +138,20 @@ async def drive(port: int, requests: list[bytes], expected: int) -> dict:
     }
 
 
-def run(port: int, requests: list[bytes], expected: int, warmup: list[bytes]) -> dict:
+def run(server: tuple, requests: list[bytes], expected: int, warmup: list[bytes]) -> dict:
+    """Warm up, then drive the measured requests; with the CPU the workers spent on each."""
+    port, proc = server
     asyncio.run(drive(port, warmup, expected))
-    return asyncio.run(drive(port, requests, expected))
+    before = workers_cpu(proc)
+    result = asyncio.run(drive(port, requests, expected))
+    result["server_cpu_ms"] = (workers_cpu(proc) - before) / len(requests) * 1000
+    return result
+
+
+def workers_cpu(proc: subprocess.Popen) -> float:
+    """CPU seconds (user and system) the gunicorn workers used so far."""
+    times = [c.cpu_times() for c in psutil.Process(proc.pid).children()]
+    return sum(t.user + t.system for t in times)
 
 
 @contextmanager
@@ -267,7 +278,8 @@ def report(results: dict) -> bool:
         r = results[name]
         print(
             f"{name:8} {r['rps']:7.0f} req/s  p50 {r['p50_ms']:5.1f} ms  p99 {r['p99_ms']:5.1f} ms"
-            f"  other answers {r['wrong'] or 'none'}  generator CPU {r['generator_cpu']:.0%}"
+            f"  server CPU {r['server_cpu_ms']:.2f} ms/req  generator CPU {r['generator_cpu']:.0%}"
+            f"  other answers {r['wrong'] or 'none'}"
         )
     checks = []
     for name in ("intake", "confirm"):
@@ -318,11 +330,12 @@ def measure(env: dict, data: Path, count: int) -> bool:
     database = str(data / "voting.db")
     warm = 300
     results = {}
-    with gunicorn("bench.votes:bare_app()", env) as (port, _):
+    with gunicorn("bench.votes:bare_app()", env) as server:
         body = {"finalist_id": ids[0], "email": "x@telenet.be"}
         bare = [request_bytes("POST", "/bare", n, body) for n in range(count + warm)]
-        results["bare"] = run(port, bare[warm:], 202, bare[:warm])
-    with gunicorn("services.voting:create_app()", env) as (port, proc):
+        results["bare"] = run(server, bare[warm:], 202, bare[:warm])
+    with gunicorn("services.voting:create_app()", env) as server:
+        port, proc = server
         path = f"/api/v1/editions/{SLUG}/votes"
         intake = [
             request_bytes(
@@ -333,11 +346,11 @@ def measure(env: dict, data: Path, count: int) -> bool:
             )
             for n in range(count + warm)
         ]
-        results["intake"] = run(port, intake[warm:], 202, intake[:warm])
+        results["intake"] = run(server, intake[warm:], 202, intake[:warm])
         secret = env["SECRET_KEY"]
         links = [f"/votes/confirm/{make_token('vote', v, secret)}" for v in vote_ids(database)]
         confirm = [request_bytes("GET", link, n + 70_000) for n, link in enumerate(links)]
-        results["confirm"] = run(port, confirm[warm:], 200, confirm[:warm])
+        results["confirm"] = run(server, confirm[warm:], 200, confirm[:warm])
         fill_tally(database, finalists[TALLY_SLUG])
         results["tally_ms"], results["tally_votes"] = time_tally(port)
         results["rss"] = worker_rss_mb(proc)

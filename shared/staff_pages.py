@@ -66,6 +66,12 @@ def logout():
     return redirect(url_for("staff_login.login"), 303)
 
 
+def _sign_in_first() -> str:
+    """The sign-in form, in the language asked for, coming back here afterwards."""
+    here = request.full_path.rstrip("?")
+    return url_for("staff_login.login", next=here, lang=request.args.get("lang"))
+
+
 def staff_page(scope: str):
     """Decorate a staff page: without a signed-in live token, go to the sign-in form (and
     come back after); a token without `scope` gets 403. Sets g.staff to the name."""
@@ -75,9 +81,7 @@ def staff_page(scope: str):
         def wrapped(*args, **kwargs):
             row = live_token(session.get(SESSION_KEY))
             if row is None:
-                return redirect(
-                    url_for("staff_login.login", next=request.full_path.rstrip("?")), 303
-                )
+                return redirect(_sign_in_first(), 303)
             scopes = row.scopes.split()
             if scope not in scopes and "admin" not in scopes:
                 raise Forbidden(_("Deze staff-token geeft geen toegang tot deze pagina."))

@@ -38,7 +38,8 @@ def scores_csv(db: Session, edition: Edition) -> str:
     for card, juror, finalist in _cards(db, edition):
         scores = [card.scores.get(c.key) for c in criteria]
         complete = all(s is not None for s in scores) and not card.recused
-        row = [juror.id, juror.name, finalist.id, finalist.name, card.status, card.recused]
+        name = finalist.name if finalist else ""  # no longer a finalist: the work stays listed
+        row = [juror.id, juror.name, card.finalist_id, name, card.status, card.recused]
         row += [*scores, round(weighted(card.scores, weights), 4) if complete else None]
         row += [card.comment, card.updated_at.isoformat(), _iso(card.submitted_at)]
         writer.writerow([safe_cell(v) for v in row])
@@ -49,9 +50,9 @@ def _cards(db: Session, edition: Edition):
     return db.execute(
         select(Scorecard, Juror, Finalist)
         .join(Juror, Juror.id == Scorecard.juror_id)
-        .join(Finalist, Finalist.id == Scorecard.finalist_id)
+        .outerjoin(Finalist, Finalist.id == Scorecard.finalist_id)
         .where(Juror.edition_id == edition.id)
-        .order_by(Juror.name, Juror.id, Finalist.position)
+        .order_by(Juror.name, Juror.id, Finalist.position.is_(None), Finalist.position)
     ).all()
 
 

@@ -47,30 +47,40 @@ def decline_link(nomination_id: str) -> str:
 
 
 def confirm(session: Session, token: str, now: dt.datetime | None = None) -> Outcome:
-    """Confirm the nomination a link stands for. The first confirmation makes the innovation
-    `submitted` (visible to staff) and, when someone else nominated it, tells the nominee.
-    Raises LinkExpired or LinkInvalid."""
+    """Confirm the nomination a link stands for, once. The first confirmation makes the
+    innovation `submitted` (visible to staff); each one counts; when someone else nominated
+    the innovation, its nominee is told. Raises LinkExpired or LinkInvalid."""
     max_age = backends().settings.nomination_link_max_age
     nominator = session.get(Nominator, read_token(CONFIRM, token, max_age))
     if nominator is None:
         raise LinkInvalid("This link is not valid.")
     now = now or utcnow()
-    claimed = session.execute(
-        update(Nominator)
-        .where(Nominator.id == nominator.id, Nominator.confirmed_at.is_(None))
-        .values(confirmed_at=now)
-    ).rowcount
+    if not _claim(session, nominator, now):
+        return Outcome(False, nominator.nomination)
+    return Outcome(True, _count(session, nominator, now))
+
+
+def _claim(session: Session, nominator: Nominator, now: dt.datetime) -> bool:
+    """Mark the link used; False when it was (even by a click at the same moment)."""
+    return bool(
+        session.execute(
+            update(Nominator)
+            .where(Nominator.id == nominator.id, Nominator.confirmed_at.is_(None))
+            .values(confirmed_at=now)
+        ).rowcount
+    )
+
+
+def _count(session: Session, nominator: Nominator, now: dt.datetime) -> Nomination:
     nomination = nominator.nomination
-    if not claimed:
-        return Outcome(False, nomination)
-    nomination.nomination_count = Nomination.nomination_count + 1  # counted in SQL: no lost add
+    nomination.nomination_count = Nomination.nomination_count + 1  # in SQL: no lost count
     if nomination.status == "unconfirmed":
         nomination.status, nomination.confirmed_at = "submitted", now
     if not same_address(nominator.email, nomination.nominee_email):
         _tell_nominee(session, nomination, now)
     session.flush()
     session.refresh(nomination)
-    return Outcome(True, nomination)
+    return nomination
 
 
 def _tell_nominee(session: Session, nomination: Nomination, now: dt.datetime) -> None:

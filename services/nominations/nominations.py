@@ -38,9 +38,14 @@ def fold(text: str) -> str:
     return " ".join(w for w in re.findall(r"[a-z0-9]+", plain.casefold()) if w not in LEGAL_FORMS)
 
 
+def address_key(address: str) -> str:
+    """An address as the hub compares it: one mailbox, whatever the case it was typed in."""
+    return address.strip().casefold()
+
+
 def same_address(a: str, b: str) -> bool:
-    """Whether two typed addresses are one mailbox as far as the hub cares (case aside)."""
-    return a.strip().casefold() == b.strip().casefold()
+    """Whether two typed addresses are one mailbox as far as the hub cares."""
+    return address_key(a) == address_key(b)
 
 
 def nominate(
@@ -71,7 +76,7 @@ def innovation_keys(data: dict) -> dict:
     """The keys that find this innovation again: organisation and name, nominee address."""
     return {
         "name_key": f"{fold(data['organisation'])}|{fold(data['nominee_name'])}",
-        "email_key": data["nominee_email"].strip().casefold(),
+        "email_key": address_key(data["nominee_email"]),
     }
 
 

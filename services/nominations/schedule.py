@@ -30,6 +30,16 @@ PHASES = {
     "closed": lazy_gettext("Deze editie is afgelopen."),
 }
 
+# The tie rule as the public reads it; it is fixed before voting opens.
+TIE_RULES = {
+    "other_award": lazy_gettext(
+        "Bij een gelijke stand beslist de andere prijs: voor de publieksprijs de score van de"
+        " jury, voor de juryprijs het aantal stemmen. Blijft het gelijk, dan delen de"
+        " finalisten de prijs."
+    ),
+    "shared": lazy_gettext("Bij een gelijke stand delen de finalisten de prijs."),
+}
+
 
 def current_edition(session: Session, now: dt.datetime) -> Edition | None:
     """The edition running now (the latest to open, if several), else the next one to

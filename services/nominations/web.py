@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from services.nominations import confirmation
 from services.nominations.finalists import finalists_of, public_view
 from services.nominations.models import Edition, Publication
-from services.nominations.schedule import PHASES, current_edition, deadlines
+from services.nominations.schedule import PHASES, TIE_RULES, current_edition, deadlines
 from services.nominations.winners import cache_control, public_winners, winners_view
 from shared.backends import backends
 from shared.models import utcnow
@@ -41,6 +41,7 @@ def _home_context(session: Session, edition: Edition, now) -> dict:
     return {
         "phase": phase,
         "phase_text": PHASES[phase],
+        "tie_rule": TIE_RULES[edition.tie_break],
         "deadlines": deadlines(edition),
         "finalists": [public_view(f.nomination) for f in finalists_of(session, edition)]
         if shown

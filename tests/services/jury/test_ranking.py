@@ -114,3 +114,12 @@ def test_an_unknown_normalisation_is_422(jury, staff, contest):
     path = f"/api/v1/editions/{contest.slug}/jury-settings"
     response = jury.test_client().patch(path, json={"normalisation": "rank"}, headers=staff)
     assert response.status_code == 422
+
+
+def test_tied_finalists_share_their_rank_in_the_api(jury, staff, contest):
+    put_criteria(jury, staff, contest.slug, WEIGHTS)
+    an = logged_in_client(jury, staff, contest.slug, "an@example.be")
+    for fid, s in zip(contest.finalists, (6, 8, 6), strict=True):
+        score_form(an, fid, dict.fromkeys(WEIGHTS, s), action="submit")
+    a, b, c = contest.finalists
+    assert ranking(jury, staff, contest.slug) == [(b, 8.0, 1), (a, 6.0, 2), (c, 6.0, 2)]

@@ -43,6 +43,11 @@ def test_home_links_to_the_voting_page_while_voting(hub):
     assert 'href="/nomineren"' not in text
 
 
+def test_home_states_the_editions_tie_rule(hub):
+    hub.patch_edition(tie_break="shared")
+    assert "Bij een gelijke stand delen de finalisten de prijs." in page(hub)
+
+
 def test_home_in_english(hub):
     assert "You can nominate a social innovator now." in page(hub, "/?lang=en")
 

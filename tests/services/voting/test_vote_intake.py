@@ -3,7 +3,12 @@ for a repeat person, the window and the refusals."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from werkzeug.exceptions import Conflict
+
+from services.voting.votes import open_edition
 
 from tests.services.voting.conftest import HOUR, apply, schedule
 
@@ -124,3 +129,22 @@ def test_the_mail_speaks_the_voters_language(voting):
     [mail] = voting.mails()
     assert mail["Subject"] == "Confirm your vote"
     assert "/votes/confirm/" in mail.get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize(
+    ("window", "offset", "takes"),
+    [
+        ("voting_open", -1, False),
+        ("voting_open", 0, True),  # open is inclusive
+        ("voting_close", -1, True),
+        ("voting_close", 0, False),  # close is exclusive
+    ],
+)
+def test_the_window_edges_to_the_microsecond(voting, window, offset, takes):
+    edge = getattr(voting.edition(), window) + dt.timedelta(microseconds=offset)
+    with voting.app.extensions["rv"].sessions() as session:
+        if takes:
+            assert open_edition(session, voting.slug, voting.finalist_ids[0], edge)
+        else:
+            with pytest.raises(Conflict):
+                open_edition(session, voting.slug, voting.finalist_ids[0], edge)
