@@ -99,6 +99,7 @@ def set_finalists(session: Session, edition: Edition, ids: list[str], staff: str
 
 def republish_finalists(session: Session, edition: Edition) -> list[Finalist]:
     """Send the edition's current finalists to voting and jury as the next revision."""
+    session.refresh(edition, with_for_update=True)  # two changes at once: one revision each
     finalists = finalists_of(session, edition)
     edition.finalists_revision += 1
     payload = FINALISTS_EVENT.dump(

@@ -47,8 +47,8 @@ class Nomination(Base):
 
     __tablename__ = "nominations"
     __table_args__ = (
-        UniqueConstraint("edition_id", "name_key"),
-        UniqueConstraint("edition_id", "email_key"),
+        UniqueConstraint("edition_id", "name_key", name="uq_nominations_edition_name_key"),
+        UniqueConstraint("edition_id", "email_key", name="uq_nominations_edition_email_key"),
         Index("ix_nominations_edition_status_seq", "edition_id", "status", "seq"),
     )
 

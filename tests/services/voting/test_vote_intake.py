@@ -9,7 +9,6 @@ import pytest
 from werkzeug.exceptions import Conflict
 
 from services.voting.votes import open_edition
-
 from tests.services.voting.conftest import HOUR, apply, schedule
 
 VARIANTS = [

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from shared.models import utcnow
 from tests.services.voting.conftest import HOUR, apply, schedule
 
 
@@ -14,6 +15,16 @@ from tests.services.voting.conftest import HOUR, apply, schedule
 def browser_like(voting):
     """A test client that asks for pages, with the page's CSRF cookie."""
     return voting.app.test_client()
+
+
+def postpone(voting) -> None:
+    """Reschedule the edition: voting opens in two hours."""
+    later = utcnow() + 2 * HOUR
+    apply(
+        voting.app,
+        "edition.scheduled",
+        schedule(voting.slug, 2, voting_open=later, voting_close=later + HOUR),
+    )
 
 
 def form_fields(html: str) -> dict:
@@ -27,9 +38,7 @@ def load(client) -> tuple[str, dict]:
 
 def post(client, voting, fields: dict, **extra):
     data = {k: fields[k] for k in ("csrf_token", "stamp") if k in fields} | extra
-    return client.post(
-        f"/stemmen/{voting.slug}", data=data, headers={"Accept": "text/html"}
-    )
+    return client.post(f"/stemmen/{voting.slug}", data=data, headers={"Accept": "text/html"})
 
 
 def test_the_page_shows_the_finalists_as_one_radio_group(voting, browser_like):
@@ -47,16 +56,10 @@ def test_the_page_speaks_english_when_asked(voting, browser_like):
 
 
 def test_without_open_voting_the_page_says_so(voting, browser_like):
-    apply(voting.app, "edition.scheduled", schedule(voting.slug, 2, voting_open=_in(2), voting_close=_in(3)))
+    postpone(voting)
     response = browser_like.get("/")
     assert response.status_code == 200
     assert "niet gestemd" in response.get_data(as_text=True)
-
-
-def _in(hours: float):
-    from shared.models import utcnow
-
-    return utcnow() + hours * HOUR
 
 
 def test_a_vote_from_the_page_leads_to_check_your_mail(voting, browser_like):
@@ -113,8 +116,10 @@ def test_a_form_without_csrf_token_is_refused(voting, browser_like):
 
 def test_a_form_sent_after_close_gets_a_page_saying_so(voting, browser_like):
     _, fields = load(browser_like)
-    apply(voting.app, "edition.scheduled", schedule(voting.slug, 2, voting_open=_in(2), voting_close=_in(3)))
-    response = post(browser_like, voting, fields, finalist_id=voting.finalist_ids[0], email="a@telenet.be")
+    postpone(voting)
+    response = post(
+        browser_like, voting, fields, finalist_id=voting.finalist_ids[0], email="a@telenet.be"
+    )
     assert response.status_code == 409
     assert "niet open" in response.get_data(as_text=True)
 
