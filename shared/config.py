@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 SERVICES = ("nominations", "voting", "jury")
 DEFAULT_PORTS = {"nominations": 5001, "voting": 5002, "jury": 5003}
 FALLBACK_REDIS_URL = "redis://127.0.0.1:6379/0"
+# How a service's own settings are read from text (their annotations, as strings).
+CASTS = {"str": str, "int": int, "float": float}
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,14 @@ class Settings:
 
     @classmethod
     def extra_from_env(cls, env: dict) -> dict:
-        """The fields a service's own Settings subclass adds, read from `env` (none here)."""
-        return {}
+        """The fields a service's Settings subclass adds, each read from the environment
+        variable of its name upper-cased (VOTE_LIMIT_ADDRESS ...), when set and not empty."""
+        shared = {f.name for f in fields(Settings)}
+        return {
+            f.name: CASTS[f.type](env[f.name.upper()])
+            for f in fields(cls)
+            if f.name not in shared and env.get(f.name.upper())
+        }
 
     def queue_name(self, service: str | None = None) -> str:
         """The rq queue a service consumes from (prefixed in tests, so runs never mix)."""

@@ -19,7 +19,6 @@ DEFAULT_LANGUAGE = "nl"
 JSON_PREFIXES = ("/api/", "/healthz", "/metrics", "/openapi.json")
 SHARED = Path(__file__).resolve().parent
 
-babel = Babel()
 csrf = CSRFProtect()
 bp = Blueprint(
     "web",
@@ -56,7 +55,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES", f"translations;{SHARED / 'translations'}"
     )
-    babel.init_app(app, locale_selector=select_language)
+    # A Babel of its own per app: Flask-Babel caches catalogues on the instance, and each
+    # service has its own (tests hold all three apps in one process).
+    Babel(app, locale_selector=select_language)
     csrf.init_app(app)
     app.register_blueprint(bp)
     for blueprint in app.blueprints.values():

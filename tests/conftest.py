@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import uuid
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -100,12 +101,16 @@ def settings_for(make_env):
 
 @pytest.fixture
 def stack(settings_for):
-    """The three apps of one test stack, their schemas created: {name: app}."""
+    """The three apps of one test stack, their schemas created: {name: app}. Each service
+    takes the overrides among its settings (a voting limit leaves the hub alone)."""
 
     def build(env: dict | None = None, **overrides) -> dict:
         apps = {}
         for service in config.SERVICES:
-            app = registry.create_app(service, settings_for(service, env, **overrides))
+            settings = settings_for(service, env)
+            own = {f.name for f in fields(settings)}
+            settings = settings.with_overrides(**{k: v for k, v in overrides.items() if k in own})
+            app = registry.create_app(service, settings)
             b: Backends = app.extensions["rv"]
             create_schema(b.engine, b.metadata)
             apps[service] = app

@@ -21,20 +21,6 @@ class JurySettings(config.Settings):
     jury_new_link_per_address: str = "20 per hour"
     jury_new_link_per_email: str = "5 per hour"
 
-    @classmethod
-    def extra_from_env(cls, env: dict) -> dict:
-        """JURY_LOGIN_LINK_MAX_AGE, JURY_SESSION_LIFETIME (seconds) and the two limits."""
-        extra: dict = {}
-        for name, cast in (
-            ("jury_login_link_max_age", int),
-            ("jury_session_lifetime", int),
-            ("jury_new_link_per_address", str),
-            ("jury_new_link_per_email", str),
-        ):
-            if env.get(name.upper()):
-                extra[name] = cast(env[name.upper()])
-        return extra
-
 
 def load(env: dict | None = None) -> JurySettings:
     """The jury service's settings from the environment (os.environ by default)."""

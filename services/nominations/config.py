@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from shared import config
-
-CASTS = {"str": str, "int": int, "float": float}
 
 
 @dataclass(frozen=True)
@@ -25,16 +23,6 @@ class NominationsSettings(config.Settings):
     nomination_min_fill_seconds: float = 3.0
     # How long a browser or proxy may keep the winners once they are public.
     winners_cache_seconds: int = 60
-
-    @classmethod
-    def extra_from_env(cls, env: dict) -> dict:
-        """The hub's own fields set in `env`, each as FIELD_NAME upper-cased."""
-        own = {f.name for f in fields(config.Settings)}
-        return {
-            f.name: CASTS[f.type](env[f.name.upper()])
-            for f in fields(cls)
-            if f.name not in own and f.name.upper() in env
-        }
 
 
 def load(env: dict | None = None) -> NominationsSettings:

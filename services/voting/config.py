@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from shared import config
-
-CASTS = {"str": str, "int": int, "float": float}
 
 
 @dataclass(frozen=True)
@@ -45,16 +43,6 @@ class VotingSettings(config.Settings):
     fraud_similar_addresses: int = 3  # votes sharing an address shape (name1@, name2@ ...)
     fraud_rhythm_confirmations: int = 6  # confirmations from one network to judge a rhythm
     fraud_rhythm_max_cv: float = 0.1  # intervals this regular (stdev / mean) are a machine's
-
-    @classmethod
-    def extra_from_env(cls, env: dict) -> dict:
-        """The voting service's own fields set in `env`, each as FIELD_NAME upper-cased."""
-        own = {f.name for f in fields(config.Settings)}
-        return {
-            f.name: CASTS[f.type](env[f.name.upper()])
-            for f in fields(cls)
-            if f.name not in own and f.name.upper() in env
-        }
 
 
 def load(env: dict | None = None) -> VotingSettings:

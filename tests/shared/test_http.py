@@ -22,7 +22,25 @@ LIMIT = 64 * 1024
 BODY_ENDPOINTS = [
     ("nominations", "POST", "/api/v1/editions"),
     ("nominations", "PATCH", "/api/v1/editions/{slug}"),
+    ("nominations", "POST", "/api/v1/editions/{slug}/nominations"),
+    ("nominations", "PATCH", "/api/v1/nominations/{nomination_id}"),
+    ("nominations", "PUT", "/api/v1/editions/{slug}/finalists"),
+    ("nominations", "POST", "/api/v1/editions/{slug}/winners"),
+    ("voting", "POST", "/api/v1/editions/{slug}/votes"),
+    ("voting", "PATCH", "/api/v1/votes/{vote_id}"),
+    ("voting", "POST", "/api/v1/editions/{slug}/votes/decisions"),
+    ("jury", "PUT", "/api/v1/editions/{slug}/criteria"),
+    ("jury", "POST", "/api/v1/editions/{slug}/jurors"),
+    ("jury", "POST", "/api/v1/editions/{slug}/jurors/{juror_id}/reopen"),
+    ("jury", "PATCH", "/api/v1/editions/{slug}/jury-settings"),
 ]
+# Path parameters other than the edition's slug: ids that exist nowhere (bad input must
+# still answer 4xx, never 500).
+UNKNOWN_IDS = {
+    "nomination_id": "0f6c7c3e-0000-4000-8000-000000000000",
+    "vote_id": "nope",
+    "juror_id": "999999",
+}
 # Staff calls: (service, method, path, scope it needs, body ("new": a fresh edition),
 # status with that scope)
 STAFF_CALLS = [
@@ -77,7 +95,8 @@ def call(apps, slug):
         if body == "new":
             body = edition_body()
         client = apps[service].test_client()
-        return client.open(path.format(slug=slug), method=method, json=body, **options)
+        url = path.format(slug=slug, **UNKNOWN_IDS)
+        return client.open(url, method=method, json=body, **options)
 
     return send
 
