@@ -11,7 +11,9 @@ goes, so neither the answer nor a 429 tells anyone whether an address voted.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import functools
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +38,7 @@ from shared.models import utcnow
 MAIL_EVENT = "mail.vote_confirmation"
 INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 _SQLITE_WRITER = threading.Lock()
+_LOCK_FILES: dict[str, int] = {}
 
 
 def settings() -> VotingSettings:
@@ -63,16 +66,30 @@ def _alive() -> bool:
 @contextmanager
 def write_transaction() -> Iterator[Session]:
     """A transaction that writes. On SQLite one writer holds the file at a time and the
-    others poll for it with growing sleeps (1, 2, 5, 10 ms ...), so a campaign peak would
-    spend its time asleep: here the threads of a process queue on a lock of their own
-    instead, and hand the file on at once. PostgreSQL needs no such thing."""
+    others poll for it with growing sleeps (1, 2, 5, 10 ... 100 ms), so a campaign peak
+    would spend its time asleep: here intake and confirmation queue instead on a lock file
+    beside the database (and, within a process, on a lock of their own), and the kernel
+    hands the file on at once. PostgreSQL needs no such thing."""
     b = backends()
     if b.engine.dialect.name != "sqlite":
         with b.sessions.begin() as session:
             yield session
         return
-    with _SQLITE_WRITER, b.sessions.begin() as session:
+    with _SQLITE_WRITER, _file_lock(b.engine.url.database), b.sessions.begin() as session:
         yield session
+
+
+@contextmanager
+def _file_lock(database: str) -> Iterator[None]:
+    """Hold the lock file of a SQLite database, opened once per process."""
+    fd = _LOCK_FILES.get(database)
+    if fd is None:
+        fd = _LOCK_FILES[database] = os.open(f"{database}.writer", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def open_edition(session: Session, slug: str, finalist_id: str, now: dt.datetime) -> int:
