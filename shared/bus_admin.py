@@ -53,8 +53,6 @@ def list_failed():
           description: a page of failed event jobs
           content:
             application/json: {schema: FailedEventListSchema}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
     """
     limit = page_limit()
     start = cursor_after() or 0
@@ -77,9 +75,6 @@ def retry_failed(job_id: str):
         - {in: path, name: job_id, required: true, schema: {type: string}}
       responses:
         202: {description: requeued}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
-        404: {$ref: '#/components/responses/404'}
     """
     registry = _registry()
     if job_id not in registry:
@@ -109,8 +104,6 @@ def list_outbox():
           content:
             application/json: {schema: OutboxListSchema}
         400: {$ref: '#/components/responses/400'}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
     """
     state = request.args.get("state", "failed")
     if state not in OUTBOX_STATES:

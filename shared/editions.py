@@ -107,7 +107,6 @@ def editions_blueprint(model: type[EditionColumns]) -> Blueprint:
               description: the edition
               content:
                 application/json: {schema: EditionSchema}
-            404: {$ref: '#/components/responses/404'}
         """
         with backends().sessions() as session:
             edition = session.scalar(select(model).where(model.slug == slug))

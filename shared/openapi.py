@@ -44,7 +44,30 @@ def build_spec(app: Flask, service: str) -> dict:
         for _endpoint, view in sorted(app.view_functions.items()):
             if view.__doc__ and "---" in view.__doc__:
                 spec.path(view=view, app=app)
-    return spec.to_dict()
+    document = spec.to_dict()
+    for path, operations in document.get("paths", {}).items():
+        for operation in operations.values():
+            _add_implied_errors(path, operation)
+    return document
+
+
+def _implied_errors(path: str, operation: dict) -> tuple[str, ...]:
+    """The errors every operation of its kind can answer, so views document only their own:
+    staff calls 401 and 403; a path parameter 404; a request body 400, 413, 415 and 422."""
+    implied = ()
+    if operation.get("security"):
+        implied += ("401", "403")
+    if "{" in path:
+        implied += ("404",)
+    if "requestBody" in operation:
+        implied += ("400", "413", "415", "422")
+    return implied
+
+
+def _add_implied_errors(path: str, operation: dict) -> None:
+    responses = operation.setdefault("responses", {})
+    for status in _implied_errors(path, operation):
+        responses.setdefault(status, {"$ref": f"#/components/responses/{status}"})
 
 
 @bp.get("/openapi.json")

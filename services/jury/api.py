@@ -45,9 +45,6 @@ def get_criteria(slug: str):
           description: the criteria
           content:
             application/json: {schema: {type: array, items: CriterionSchema}}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
-        404: {$ref: '#/components/responses/404'}
     """
     with backends().sessions() as session:
         return jsonify(CRITERIA.dump(criteria_of(session, get_edition(session, slug).id)))
@@ -73,13 +70,7 @@ def put_criteria(slug: str):
           description: the new criteria
           content:
             application/json: {schema: {type: array, items: CriterionSchema}}
-        400: {$ref: '#/components/responses/400'}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
-        404: {$ref: '#/components/responses/404'}
         409: {$ref: '#/components/responses/409'}
-        415: {$ref: '#/components/responses/415'}
-        422: {$ref: '#/components/responses/422'}
     """
     items = CriteriaSchema().load({"criteria": json_list()})["criteria"]
     with backends().sessions.begin() as session:
@@ -105,13 +96,7 @@ def post_juror(slug: str):
           description: the juror
           content:
             application/json: {schema: JurorSchema}
-        400: {$ref: '#/components/responses/400'}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
-        404: {$ref: '#/components/responses/404'}
         409: {$ref: '#/components/responses/409'}
-        415: {$ref: '#/components/responses/415'}
-        422: {$ref: '#/components/responses/422'}
     """
     data = load_json(JUROR)
     with backends().sessions.begin() as session:
@@ -141,13 +126,7 @@ def post_reopen(slug: str, juror_id: str):
           content:
             application/json:
               schema: {type: object, properties: {reopened: {type: integer}}}
-        400: {$ref: '#/components/responses/400'}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
-        404: {$ref: '#/components/responses/404'}
         409: {$ref: '#/components/responses/409'}
-        415: {$ref: '#/components/responses/415'}
-        422: {$ref: '#/components/responses/422'}
     """
     data = ReopenSchema().load(json_body() if request.content_length else {})
     with backends().sessions.begin() as session:
@@ -170,9 +149,6 @@ def get_settings(slug: str):
           description: the settings
           content:
             application/json: {schema: JurySettingsSchema}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
-        404: {$ref: '#/components/responses/404'}
     """
     with backends().sessions() as session:
         return jsonify(SETTINGS.dump(get_edition(session, slug)))
@@ -198,12 +174,6 @@ def patch_settings(slug: str):
           description: the settings
           content:
             application/json: {schema: JurySettingsSchema}
-        400: {$ref: '#/components/responses/400'}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
-        404: {$ref: '#/components/responses/404'}
-        415: {$ref: '#/components/responses/415'}
-        422: {$ref: '#/components/responses/422'}
     """
     data = load_json(SETTINGS)
     with backends().sessions.begin() as session:
@@ -227,9 +197,6 @@ def get_progress(slug: str):
           description: progress per juror, by name
           content:
             application/json: {schema: {type: array, items: ProgressSchema}}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
-        404: {$ref: '#/components/responses/404'}
     """
     with backends().sessions() as session:
         rows = progress(session, get_edition(session, slug))
@@ -252,9 +219,6 @@ def get_ranking(slug: str):
           description: every finalist, best first
           content:
             application/json: {schema: {type: array, items: RankedFinalistSchema}}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
-        404: {$ref: '#/components/responses/404'}
     """
     with backends().sessions() as session:
         rows = ranking_of(session, get_edition(session, slug))
@@ -277,9 +241,6 @@ def get_scores_csv(slug: str):
           description: the scores as CSV
           content:
             text/csv: {schema: {type: string}}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
-        404: {$ref: '#/components/responses/404'}
     """
     with backends().sessions() as session:
         text = scores_csv(session, get_edition(session, slug))

@@ -55,11 +55,7 @@ def post_nomination(slug: str):
               schema:
                 type: object
                 properties: {id: {type: string}, status: {type: string}}
-        400: {$ref: '#/components/responses/400'}
-        404: {$ref: '#/components/responses/404'}
         409: {$ref: '#/components/responses/409'}
-        415: {$ref: '#/components/responses/415'}
-        422: {$ref: '#/components/responses/422'}
         429: {$ref: '#/components/responses/429'}
     """
     data = load_json(NOMINATION)
@@ -90,9 +86,6 @@ def list_nominations(slug: str):
           content:
             application/json: {schema: NominationListSchema}
         400: {$ref: '#/components/responses/400'}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
-        404: {$ref: '#/components/responses/404'}
         422: {$ref: '#/components/responses/422'}
     """
     filters, limit, after = list_filters(), page_limit(), cursor_after(int)
@@ -121,9 +114,6 @@ def export_nominations(slug: str):
           description: one row a nomination, with a header row
           content:
             text/csv: {schema: {type: string}}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
-        404: {$ref: '#/components/responses/404'}
         422: {$ref: '#/components/responses/422'}
     """
     filters = list_filters()
@@ -153,9 +143,6 @@ def get_one(nomination_id: str):
           description: the nomination and its decisions
           content:
             application/json: {schema: NominationSchema}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
-        404: {$ref: '#/components/responses/404'}
     """
     with backends().sessions() as session:
         nomination = get_nomination(session, nomination_id)
@@ -183,13 +170,7 @@ def patch_nomination(nomination_id: str):
           description: the nomination after the decision, with its history
           content:
             application/json: {schema: NominationSchema}
-        400: {$ref: '#/components/responses/400'}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
-        404: {$ref: '#/components/responses/404'}
         409: {$ref: '#/components/responses/409'}
-        415: {$ref: '#/components/responses/415'}
-        422: {$ref: '#/components/responses/422'}
     """
     data = load_json(DecisionSchema())
     with backends().sessions.begin() as session:

@@ -41,11 +41,7 @@ def post_vote(slug: str):
           description: taken, waiting for the confirmation from the mail
           content:
             application/json: {schema: VoteAcceptedSchema}
-        400: {$ref: '#/components/responses/400'}
-        404: {$ref: '#/components/responses/404'}
         409: {$ref: '#/components/responses/409'}
-        415: {$ref: '#/components/responses/415'}
-        422: {$ref: '#/components/responses/422'}
         429: {$ref: '#/components/responses/429'}
     """
     data = load_json(VOTE_IN)
@@ -69,9 +65,6 @@ def get_tally(slug: str):
           description: the tally now
           content:
             application/json: {schema: TallySchema}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
-        404: {$ref: '#/components/responses/404'}
     """
     with backends().sessions() as session:
         edition = session.scalar(select(Edition).where(Edition.slug == slug))

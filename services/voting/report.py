@@ -124,9 +124,6 @@ def get_integrity(slug: str):
           content:
             application/json: {schema: IntegritySchema}
             text/plain: {schema: {type: string}}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
-        404: {$ref: '#/components/responses/404'}
         409: {$ref: '#/components/responses/409'}
     """
     with backends().sessions() as session:

@@ -65,9 +65,6 @@ def list_votes(slug: str):
           content:
             application/json: {schema: VotePageSchema}
         400: {$ref: '#/components/responses/400'}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
-        404: {$ref: '#/components/responses/404'}
         422: {$ref: '#/components/responses/422'}
     """
     rules = VoteQuerySchema().load(request.args)
@@ -97,13 +94,7 @@ def patch_vote(vote_id: str):
           description: the vote with its new status
           content:
             application/json: {schema: ReviewedVoteSchema}
-        400: {$ref: '#/components/responses/400'}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
-        404: {$ref: '#/components/responses/404'}
         409: {$ref: '#/components/responses/409'}
-        415: {$ref: '#/components/responses/415'}
-        422: {$ref: '#/components/responses/422'}
     """
     data = load_json(VoteDecisionSchema())
     with backends().sessions.begin() as session:
@@ -136,12 +127,6 @@ def post_decisions(slug: str):
           description: how many votes changed, and how many matching votes are still held
           content:
             application/json: {schema: BulkResultSchema}
-        400: {$ref: '#/components/responses/400'}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
-        404: {$ref: '#/components/responses/404'}
-        415: {$ref: '#/components/responses/415'}
-        422: {$ref: '#/components/responses/422'}
     """
     data = load_json(BulkDecisionSchema())
     with backends().sessions.begin() as session:
@@ -191,9 +176,6 @@ def list_decisions(slug: str):
           content:
             application/json: {schema: DecisionPageSchema}
         400: {$ref: '#/components/responses/400'}
-        401: {$ref: '#/components/responses/401'}
-        403: {$ref: '#/components/responses/403'}
-        404: {$ref: '#/components/responses/404'}
     """
     limit, after = page_limit(), cursor_after(int)
     with backends().sessions() as session:

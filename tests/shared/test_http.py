@@ -275,6 +275,20 @@ def test_staff_operations_are_documented_with_the_bearer_scheme(apps, service):
     assert secured == routes(apps[service], only=lambda view: hasattr(view, "staff_scope"))
 
 
+@each_service
+def test_every_staff_operation_documents_401_and_403(apps, service):
+    for path, method, operation in operations(openapi(apps[service])):
+        if operation.get("security"):
+            assert {"401", "403"} <= set(operation["responses"]), (path, method)
+
+
+@each_service
+def test_every_operation_with_a_body_documents_422_and_415(apps, service):
+    for path, method, operation in operations(openapi(apps[service])):
+        if "requestBody" in operation:
+            assert {"400", "415", "422"} <= set(operation["responses"]), (path, method)
+
+
 def test_body_endpoints_are_all_listed(apps):
     documented = {
         (name, m.upper(), p)
