@@ -44,7 +44,6 @@ def list_failed():
     ---
     get:
       tags: [events]
-      security: [{staffToken: []}]
       parameters:
         - {in: query, name: limit, schema: {type: integer, minimum: 1, maximum: 50}}
         - {in: query, name: cursor, schema: {type: string}}
@@ -70,9 +69,6 @@ def retry_failed(job_id: str):
     ---
     post:
       tags: [events]
-      security: [{staffToken: []}]
-      parameters:
-        - {in: path, name: job_id, required: true, schema: {type: string}}
       responses:
         202: {description: requeued}
     """
@@ -93,7 +89,6 @@ def list_outbox():
     ---
     get:
       tags: [events]
-      security: [{staffToken: []}]
       parameters:
         - {in: query, name: state, schema: {type: string, enum: [pending, sent, acked, failed]}}
         - {in: query, name: limit, schema: {type: integer, minimum: 1, maximum: 50}}

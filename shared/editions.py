@@ -68,6 +68,14 @@ class EditionColumns:
         }
 
 
+def edition_or_404(session: Session, model: type[EditionColumns], slug: str, where: str = ""):
+    """The edition (hub's or replica, by `model`) with this slug, or a 404 saying so."""
+    edition = session.scalar(select(model).where(model.slug == slug))
+    if edition is None:
+        raise NotFound(f"No edition with this slug{where}.")
+    return edition
+
+
 def schedule_payload(edition: EditionColumns) -> dict:
     """The payload of an `edition.scheduled` event for this edition."""
     return SCHEDULE.dump(edition.as_dict())
@@ -100,8 +108,6 @@ def editions_blueprint(model: type[EditionColumns]) -> Blueprint:
         ---
         get:
           tags: [editions]
-          parameters:
-            - {in: path, name: slug, required: true, schema: {type: string}}
           responses:
             200:
               description: the edition
@@ -109,9 +115,7 @@ def editions_blueprint(model: type[EditionColumns]) -> Blueprint:
                 application/json: {schema: EditionSchema}
         """
         with backends().sessions() as session:
-            edition = session.scalar(select(model).where(model.slug == slug))
-            if edition is None:
-                raise NotFound("No edition with this slug.")
+            edition = edition_or_404(session, model, slug)
             return jsonify(EditionSchema().dump(edition.as_dict()))
 
     return bp

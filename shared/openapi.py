@@ -3,7 +3,9 @@ marshmallow schemas that validate requests."""
 
 from __future__ import annotations
 
-from apispec import APISpec
+import re
+
+from apispec import APISpec, BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec_webframeworks.flask import FlaskPlugin
 from flask import Blueprint, Flask, current_app, jsonify
@@ -31,7 +33,7 @@ def build_spec(app: Flask, service: str) -> dict:
         title=f"Radicale Vernieuwers {service}",
         version="1.0.0",
         openapi_version="3.0.3",
-        plugins=[FlaskPlugin(), MarshmallowPlugin()],
+        plugins=[FlaskPlugin(), ConventionsPlugin(), MarshmallowPlugin()],
     )
     spec.components.security_scheme("staffToken", STAFF_AUTH["staffToken"])
     spec.components.schema("Error", schema=ErrorSchema)
@@ -44,16 +46,39 @@ def build_spec(app: Flask, service: str) -> dict:
         for _endpoint, view in sorted(app.view_functions.items()):
             if view.__doc__ and "---" in view.__doc__:
                 spec.path(view=view, app=app)
-    document = spec.to_dict()
-    for path, operations in document.get("paths", {}).items():
-        for operation in operations.values():
-            _add_implied_errors(path, operation)
-    return document
+    return spec.to_dict()
+
+
+class ConventionsPlugin(BasePlugin):
+    """Fills in what every operation of its kind shares, so a view's docstring holds only what
+    is its own: the staff token on staff views (`staff_required`), the path parameters, and
+    the errors the kind implies (401/403 staff, 404 a path parameter, 400/413/415/422 a body).
+    """
+
+    def operation_helper(self, path=None, operations=None, **kwargs) -> None:
+        view = kwargs.get("view")
+        for operation in (operations or {}).values():
+            if getattr(view, "staff_scope", None):
+                operation.setdefault("security", [{"staffToken": []}])
+            _add_path_parameters(path, operation)
+            responses = operation.setdefault("responses", {})
+            for status in _implied_errors(path, operation):
+                responses.setdefault(status, {"$ref": f"#/components/responses/{status}"})
+
+
+def _add_path_parameters(path: str, operation: dict) -> None:
+    parameters = operation.setdefault("parameters", [])
+    named = {p.get("name") for p in parameters if p.get("in") == "path"}
+    for name in re.findall(r"{(\w+)}", path):
+        if name not in named:
+            parameters.append(
+                {"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
+            )
+    if not parameters:
+        del operation["parameters"]
 
 
 def _implied_errors(path: str, operation: dict) -> tuple[str, ...]:
-    """The errors every operation of its kind can answer, so views document only their own:
-    staff calls 401 and 403; a path parameter 404; a request body 400, 413, 415 and 422."""
     implied = ()
     if operation.get("security"):
         implied += ("401", "403")
@@ -62,12 +87,6 @@ def _implied_errors(path: str, operation: dict) -> tuple[str, ...]:
     if "requestBody" in operation:
         implied += ("400", "413", "415", "422")
     return implied
-
-
-def _add_implied_errors(path: str, operation: dict) -> None:
-    responses = operation.setdefault("responses", {})
-    for status in _implied_errors(path, operation):
-        responses.setdefault(status, {"$ref": f"#/components/responses/{status}"})
 
 
 @bp.get("/openapi.json")

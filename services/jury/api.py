@@ -37,9 +37,6 @@ def get_criteria(slug: str):
     ---
     get:
       tags: [jury]
-      security: [{staffToken: []}]
-      parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
       responses:
         200:
           description: the criteria
@@ -58,9 +55,6 @@ def put_criteria(slug: str):
     ---
     put:
       tags: [jury]
-      security: [{staffToken: []}]
-      parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
       requestBody:
         required: true
         content:
@@ -84,9 +78,6 @@ def post_juror(slug: str):
     ---
     post:
       tags: [jury]
-      security: [{staffToken: []}]
-      parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
       requestBody:
         required: true
         content:
@@ -112,10 +103,6 @@ def post_reopen(slug: str, juror_id: str):
     ---
     post:
       tags: [jury]
-      security: [{staffToken: []}]
-      parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
-        - {in: path, name: juror_id, required: true, schema: {type: string}}
       requestBody:
         required: false
         content:
@@ -141,9 +128,6 @@ def get_settings(slug: str):
     ---
     get:
       tags: [jury]
-      security: [{staffToken: []}]
-      parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
       responses:
         200:
           description: the settings
@@ -162,9 +146,6 @@ def patch_settings(slug: str):
     ---
     patch:
       tags: [jury]
-      security: [{staffToken: []}]
-      parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
       requestBody:
         required: true
         content:
@@ -189,9 +170,6 @@ def get_progress(slug: str):
     ---
     get:
       tags: [jury]
-      security: [{staffToken: []}]
-      parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
       responses:
         200:
           description: progress per juror, by name
@@ -211,9 +189,6 @@ def get_ranking(slug: str):
     ---
     get:
       tags: [jury]
-      security: [{staffToken: []}]
-      parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
       responses:
         200:
           description: every finalist, best first
@@ -233,9 +208,6 @@ def get_scores_csv(slug: str):
     ---
     get:
       tags: [jury]
-      security: [{staffToken: []}]
-      parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
       responses:
         200:
           description: the scores as CSV

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import Conflict, NotFound
+from werkzeug.exceptions import Conflict
 
 from services.jury.models import Edition
+from shared.editions import edition_or_404
 from shared.models import utcnow
 
 
 def get_edition(session: Session, slug: str) -> Edition:
     """The edition with this slug as the jury knows it, or 404 (its schedule may not have
     arrived yet)."""
-    edition = session.scalar(select(Edition).where(Edition.slug == slug))
-    if edition is None:
-        raise NotFound("No edition with this slug (yet) in the jury service.")
-    return edition
+    return edition_or_404(session, Edition, slug, where=" (yet) in the jury service")
 
 
 def is_closed(edition: Edition, now: dt.datetime | None = None) -> bool:

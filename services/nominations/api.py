@@ -34,7 +34,6 @@ def post_edition():
     ---
     post:
       tags: [editions]
-      security: [{staffToken: []}]
       requestBody:
         required: true
         content:
@@ -59,9 +58,6 @@ def patch_edition(slug: str):
     ---
     patch:
       tags: [editions]
-      security: [{staffToken: []}]
-      parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
       requestBody:
         required: true
         content:
@@ -86,9 +82,6 @@ def put_finalists(slug: str):
     ---
     put:
       tags: [finalists]
-      security: [{staffToken: []}]
-      parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
       requestBody:
         required: true
         content:
@@ -113,8 +106,6 @@ def get_finalists(slug: str):
     ---
     get:
       tags: [finalists]
-      parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
       responses:
         200:
           description: the finalists (none before staff choose them)
@@ -138,9 +129,6 @@ def get_results(slug: str):
     ---
     get:
       tags: [results]
-      security: [{staffToken: []}]
-      parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
       responses:
         200:
           description: both rounds' figures; complete once both have arrived
@@ -159,9 +147,6 @@ def post_winners(slug: str):
     ---
     post:
       tags: [winners]
-      security: [{staffToken: []}]
-      parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
       requestBody:
         required: true
         content:
@@ -186,8 +171,6 @@ def get_winners(slug: str):
     ---
     get:
       tags: [winners]
-      parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
       responses:
         200:
           description: the awards and their winners

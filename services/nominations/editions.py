@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import Conflict, NotFound
+from werkzeug.exceptions import Conflict
 
 from services.nominations.models import Edition
-from shared.editions import SCHEDULED, schedule_payload
+from shared.editions import SCHEDULED, edition_or_404, schedule_payload
 from shared.events import envelope, publish
 from shared.schemas.editions import check_window_order
 
@@ -17,10 +17,7 @@ FOLLOWERS = ("voting", "jury")
 
 def get_edition(session: Session, slug: str) -> Edition:
     """The edition with this slug, or 404."""
-    edition = session.scalar(select(Edition).where(Edition.slug == slug))
-    if edition is None:
-        raise NotFound("No edition with this slug.")
-    return edition
+    return edition_or_404(session, Edition, slug)
 
 
 def create_edition(session: Session, data: dict) -> Edition:

@@ -40,8 +40,6 @@ def post_nomination(slug: str):
     ---
     post:
       tags: [nominations]
-      parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
       requestBody:
         required: true
         content:
@@ -71,9 +69,7 @@ def list_nominations(slug: str):
     ---
     get:
       tags: [screening]
-      security: [{staffToken: []}]
       parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
         - {in: query, name: status, schema: {type: string, enum: [submitted, accepted, rejected]}}
         - {in: query, name: region, schema: {type: string}}
         - {in: query, name: theme, schema: {type: string}}
@@ -102,9 +98,7 @@ def export_nominations(slug: str):
     ---
     get:
       tags: [screening]
-      security: [{staffToken: []}]
       parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
         - {in: query, name: status, schema: {type: string, enum: [submitted, accepted, rejected]}}
         - {in: query, name: region, schema: {type: string}}
         - {in: query, name: theme, schema: {type: string}}
@@ -135,9 +129,6 @@ def get_one(nomination_id: str):
     ---
     get:
       tags: [screening]
-      security: [{staffToken: []}]
-      parameters:
-        - {in: path, name: nomination_id, required: true, schema: {type: string}}
       responses:
         200:
           description: the nomination and its decisions
@@ -158,9 +149,6 @@ def patch_nomination(nomination_id: str):
     ---
     patch:
       tags: [screening]
-      security: [{staffToken: []}]
-      parameters:
-        - {in: path, name: nomination_id, required: true, schema: {type: string}}
       requestBody:
         required: true
         content:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 from flask_babel import get_locale
-from sqlalchemy import select
-from werkzeug.exceptions import NotFound
 
 from services.voting import tally, votes
 from services.voting.models import Edition
 from shared.auth import authenticate
 from shared.backends import backends
+from shared.editions import edition_or_404
 from shared.http import load_json
 from shared.schemas.contest import TallySchema
 from shared.schemas.votes import VoteAcceptedSchema, VoteInSchema
@@ -30,8 +29,6 @@ def post_vote(slug: str):
     ---
     post:
       tags: [votes]
-      parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
       requestBody:
         required: true
         content:
@@ -58,8 +55,6 @@ def get_tally(slug: str):
     get:
       tags: [votes]
       security: [{staffToken: []}, {}]
-      parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
       responses:
         200:
           description: the tally now
@@ -67,9 +62,7 @@ def get_tally(slug: str):
             application/json: {schema: TallySchema}
     """
     with backends().sessions() as session:
-        edition = session.scalar(select(Edition).where(Edition.slug == slug))
-        if edition is None:
-            raise NotFound("No edition with this slug.")
+        edition = edition_or_404(session, Edition, slug)
         if not edition.public_tally:
             authenticate(session, "votes")
         return jsonify(TALLY.dump(tally.tally(session, edition)))

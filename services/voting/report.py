@@ -114,9 +114,7 @@ def get_integrity(slug: str):
     ---
     get:
       tags: [review]
-      security: [{staffToken: []}]
       parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
         - {in: query, name: format, schema: {type: string, enum: [json, text]}}
       responses:
         200:

@@ -19,6 +19,7 @@ from services.voting.decisions import (
 from services.voting.models import Edition, Vote, VoteDecision
 from shared.auth import staff_required
 from shared.backends import backends
+from shared.editions import edition_or_404
 from shared.http import load_json
 from shared.pagination import cursor_after, keyset_page, page_limit
 from shared.schemas.review import (
@@ -37,10 +38,7 @@ VOTE = ReviewedVoteSchema()
 
 def edition_by_slug(session: Session, slug: str) -> Edition:
     """The edition replica with this slug, or 404."""
-    edition = session.scalar(select(Edition).where(Edition.slug == slug))
-    if edition is None:
-        raise NotFound("No edition with this slug.")
-    return edition
+    return edition_or_404(session, Edition, slug)
 
 
 @bp.get("/editions/<slug>/votes")
@@ -50,9 +48,7 @@ def list_votes(slug: str):
     ---
     get:
       tags: [review]
-      security: [{staffToken: []}]
       parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
         - {in: query, name: status, schema: {type: string, example: quarantined}}
         - {in: query, name: reason, schema: {type: string, example: network_flood}}
         - {in: query, name: network, schema: {type: string, example: 81.82.83.0/24}}
@@ -82,9 +78,6 @@ def patch_vote(vote_id: str):
     ---
     patch:
       tags: [review]
-      security: [{staffToken: []}]
-      parameters:
-        - {in: path, name: vote_id, required: true, schema: {type: string}}
       requestBody:
         required: true
         content:
@@ -115,9 +108,6 @@ def post_decisions(slug: str):
     ---
     post:
       tags: [review]
-      security: [{staffToken: []}]
-      parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
       requestBody:
         required: true
         content:
@@ -165,9 +155,7 @@ def list_decisions(slug: str):
     ---
     get:
       tags: [review]
-      security: [{staffToken: []}]
       parameters:
-        - {in: path, name: slug, required: true, schema: {type: string}}
         - {in: query, name: limit, schema: {type: integer, maximum: 50}}
         - {in: query, name: cursor, schema: {type: string}}
       responses:
