@@ -3,13 +3,12 @@ the link from the mail in the mail folder, and sees the nomination confirmed."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 
 from services import registry
 from shared.db import create_schema
 from tests.factories import edition_body, issue_token
+from tests.mailbox import read_mails
 from tests.shared.bus_helpers import drain, relay
 
 LINK = re.compile(r"https?://[^/\s]+(/nominations/confirm/\S+)")
@@ -55,8 +54,7 @@ def test_nominate_in_dutch_and_confirm_from_the_mail(settings_for, serve, page, 
 
     relay(app).sweep()
     drain(app)
-    (path,) = (tmp_path / "outbox").glob("*.eml")
-    mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    (mail,) = read_mails(tmp_path / "outbox")
     assert mail["To"] == "an.peeters@telenet.be"
     link = LINK.search(mail.get_body(("plain",)).get_content()).group(1)
     page.goto(url + link)

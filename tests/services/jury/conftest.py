@@ -4,12 +4,9 @@ the links in their mails."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -20,6 +17,7 @@ from shared.events import envelope, publish
 from shared.schemas.contest import FINALISTS_SELECTED
 from shared.schemas.editions import WINDOWS, EditionSchema
 from tests.factories import edition_body, iso, issue_token
+from tests.mailbox import mail_folder, read_mails
 from tests.shared.bus_helpers import drain, relay
 
 
@@ -113,13 +111,7 @@ def contest(jury) -> Contest:
 
 def mails_to(app, address: str) -> list:
     """The messages in the app's mail folder addressed to `address`, oldest first."""
-    folder = Path(app.extensions["rv"].settings.mail_url.removeprefix("file://"))
-    found = []
-    for path in sorted(folder.glob("*.eml")) if folder.exists() else []:
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        if message["To"] == address:
-            found.append(message)
-    return found
+    return read_mails(mail_folder(app), address)
 
 
 def login_path(app, address: str) -> str:

@@ -5,10 +5,9 @@ folder, follows their links, and screens as staff."""
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import re
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,6 +21,7 @@ from services.nominations.confirmation import confirm_link
 from services.nominations.models import Nominator
 from shared.db import create_schema
 from tests.factories import edition_body, iso, issue_token
+from tests.mailbox import read_mails
 from tests.shared.bus_helpers import drain, relay
 
 LINK = re.compile(r"https?://\S+(/nominations/(confirm|decline)/\S+)")
@@ -71,14 +71,9 @@ class Hub:
         relay(self.app).sweep()
         drain(self.app)
 
-    def mails(self, to: str | None = None) -> list[email.message.EmailMessage]:
+    def mails(self, to: str | None = None) -> list[EmailMessage]:
         """The mails in the folder, oldest first; with `to`, only those to that address."""
-        found = []
-        for path in sorted(self.outbox.glob("*.eml")):
-            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            if to is None or message["To"] == to:
-                found.append(message)
-        return found
+        return read_mails(self.outbox, to)
 
     def link(self, to: str, kind: str = "confirm") -> str:
         """The path of the newest link of `kind` (confirm, decline) mailed to `to`."""

@@ -5,11 +5,10 @@ vote, deliver the mails through the real relay and worker, and read them from th
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import re
 import uuid
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from shared.editions import SCHEDULED
 from shared.events import consume, envelope
 from shared.models import utcnow
 from shared.schemas.contest import FINALISTS_SELECTED
+from tests.mailbox import read_mails
 from tests.shared.bus_helpers import drain, relay
 
 HOUR = dt.timedelta(hours=1)
@@ -102,14 +102,9 @@ class Voting:
         with self.app.app_context():
             relay(self.app).tick()
 
-    def mails(self, to: str | None = None) -> list[email.message.EmailMessage]:
+    def mails(self, to: str | None = None) -> list[EmailMessage]:
         """The mails in the folder, oldest first; with `to`, only those to that address."""
-        found = []
-        for path in sorted(self.outbox.glob("*.eml")):
-            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            if to is None or message["To"] == to:
-                found.append(message)
-        return found
+        return read_mails(self.outbox, to)
 
     def token(self, to: str) -> str:
         """The token of the newest confirmation link mailed to `to`."""
