@@ -44,6 +44,7 @@ def _close(db: Session, edition: Edition) -> bool:
     payload = {
         "edition": edition.slug,
         "closed_at": edition.jury_close,
+        "counted_at": utcnow(),
         "ranking": ranking_of(db, edition),
     }
     publish(db, envelope(RANKING_FINAL, "jury", RANKING_EVENT.dump(payload)), ["nominations"])

@@ -152,7 +152,8 @@ class Finalist(Base):
 
 class RoundResult(Base):
     """The latest final figures of a round (`tally` from voting, `ranking` from jury): the
-    event's payload as sent, kept only when its round closed later than the one held."""
+    event's payload as sent, kept only when it is newer, by (closed_at, counted_at), than the
+    one held (a later close, or a correction of the same close)."""
 
     __tablename__ = "round_results"
 
@@ -161,6 +162,7 @@ class RoundResult(Base):
     )
     kind: Mapped[str] = mapped_column(String(10), primary_key=True)
     closed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    counted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     payload: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -36,12 +36,14 @@ def round_handler(kind: str, schema: Schema) -> Handler:
         if edition is None:
             raise LookupError(f"{kind} for unknown edition {data['edition']!r}")
         held = session.get(RoundResult, (edition.id, kind))
-        if held is not None and held.closed_at >= data["closed_at"]:
-            return  # an older close arriving late
+        newest = (data["closed_at"], data["counted_at"])
+        if held is not None and (held.closed_at, held.counted_at) >= newest:
+            return  # older figures arriving late
         if held is None:
             held = RoundResult(edition_id=edition.id, kind=kind)
             session.add(held)
-        held.closed_at, held.payload, held.received_at = data["closed_at"], payload, utcnow()
+        held.closed_at, held.counted_at = newest
+        held.payload, held.received_at = payload, utcnow()
 
     return store
 

@@ -55,5 +55,6 @@ def send_tally(session: Session, edition: Edition) -> None:
     payload = tally.tally(session, edition) | {
         "edition": edition.slug,
         "closed_at": edition.voting_close,
+        "counted_at": utcnow(),
     }
     publish(session, envelope(TALLY_FINAL, "voting", TALLY_EVENT.dump(payload)), ["nominations"])

@@ -1,13 +1,16 @@
 """The tally: counters per finalist and status, moved with every change of a vote's status.
 
-`move` is the one way a vote's status changes: it updates the vote and both counters in the
-caller's transaction, so the counters always agree with the votes and the tally reads a
-dozen rows, never the votes themselves.
+A vote's status changes only with its counters, in the caller's transaction: through `move`
+(staff decisions, on ORM objects) or `shift` (confirmation, beside its own conditional
+UPDATE of the vote). So the counters always agree with the votes and the tally reads a dozen
+rows, never the votes themselves.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import functools
+
+from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -16,19 +19,30 @@ from shared.finalists import finalists_of
 
 INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 NOT_COUNTED = ("quarantined", "unconfirmed", "rejected")
+COUNTS = VoteCount.__table__
 
 
-def add(session: Session, edition_id: int, finalist_id: str, status: str, delta: int) -> None:
-    """Add `delta` to the counter of (edition, finalist, status), creating it at need."""
-    insert = INSERTS[session.get_bind().dialect.name](VoteCount)
-    session.execute(
-        insert.values(
-            edition_id=edition_id, finalist_id=finalist_id, status=status, votes=delta
-        ).on_conflict_do_update(
-            index_elements=["edition_id", "finalist_id", "status"],
-            set_={"votes": VoteCount.votes + delta},
-        )
+@functools.cache
+def _upsert(dialect: str):
+    # Built once, on the table (no ORM bulk path): it runs with every vote.
+    insert = INSERTS[dialect](COUNTS)
+    return insert.on_conflict_do_update(
+        index_elements=["edition_id", "finalist_id", "status"],
+        set_={"votes": COUNTS.c.votes + insert.excluded.votes},
     )
+
+
+def add(connection: Connection, edition_id: int, finalist_id: str, status: str, delta: int):
+    """Add `delta` to the counter of (edition, finalist, status), creating it at need."""
+    row = {"edition_id": edition_id, "finalist_id": finalist_id, "status": status}
+    connection.execute(_upsert(connection.dialect.name), row | {"votes": delta})
+
+
+def shift(connection: Connection, edition_id: int, finalist_id: str, from_status: str, to: str):
+    """Move one vote of (edition, finalist) from one status's counter to another's."""
+    row = {"edition_id": edition_id, "finalist_id": finalist_id}
+    moves = [row | {"status": from_status, "votes": -1}, row | {"status": to, "votes": 1}]
+    connection.execute(_upsert(connection.dialect.name), moves)
 
 
 def move(session: Session, vote: Vote, to_status: str) -> None:
@@ -37,8 +51,7 @@ def move(session: Session, vote: Vote, to_status: str) -> None:
     if from_status == to_status:
         return
     vote.status = to_status
-    add(session, vote.edition_id, vote.finalist_id, from_status, -1)
-    add(session, vote.edition_id, vote.finalist_id, to_status, 1)
+    shift(session.connection(), vote.edition_id, vote.finalist_id, from_status, to_status)
 
 
 def tally(session: Session, edition: Edition) -> dict:

@@ -6,6 +6,11 @@ same answer; nothing about their vote changes, but their mail (a new link, or "y
 voted") goes to the address they typed this time, kept on their vote until it is sent. At
 most `vote_limit_person` such mails again: past it the answer stays the same and no mail
 goes, so neither the answer nor a 429 tells anyone whether an address voted.
+
+The vote row is its own mail's outbox: a vote holding an address and no `mailed_at` is due a
+mail, which the relay's periodic duty (services/voting/mails.py) hands to the event bus within
+about a second. So intake writes the vote and its counter, nothing else: one INSERT ... SELECT
+checks the edition's window and the finalist and stores the vote, one upsert counts it.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import fcntl
 import functools
 import os
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,21 +28,20 @@ from flask import current_app
 from limits import parse
 from marshmallow import ValidationError
 from redis.exceptions import RedisError
-from sqlalchemy import select, update
+from sqlalchemy import JSON, Boolean, Connection, Float, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 from werkzeug.exceptions import Conflict, NotFound
 
 from services.voting import people, tally
 from services.voting.config import VotingSettings
 from services.voting.models import Edition, Finalist, Vote
 from shared.backends import backends
-from shared.events import envelope, publish
+from shared.db import UTCDateTime
 from shared.limits import client_address, client_network, in_fallback, limiter
 from shared.models import utcnow
 
-MAIL_EVENT = "mail.vote_confirmation"
 INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+VOTES = Vote.__table__
 _SQLITE_WRITER = threading.Lock()
 _LOCK_FILES: dict[str, int] = {}
 
@@ -64,19 +69,20 @@ def _alive() -> bool:
 
 
 @contextmanager
-def write_transaction() -> Iterator[Session]:
-    """A transaction that writes. On SQLite one writer holds the file at a time and the
-    others poll for it with growing sleeps (1, 2, 5, 10 ... 100 ms), so a campaign peak
-    would spend its time asleep: here intake and confirmation queue instead on a lock file
-    beside the database (and, within a process, on a lock of their own), and the kernel
-    hands the file on at once. PostgreSQL needs no such thing."""
-    b = backends()
-    if b.engine.dialect.name != "sqlite":
-        with b.sessions.begin() as session:
-            yield session
+def write_transaction() -> Iterator[Connection]:
+    """A transaction that writes, on a Core connection (the hot path has no use for the ORM's
+    unit of work). On SQLite one writer holds the file at a time and the others poll for it
+    with growing sleeps (1, 2, 5, 10 ... 100 ms), so a campaign peak would spend its time
+    asleep: here intake and confirmation queue instead on a lock file beside the database
+    (and, within a process, on a lock of their own), and the kernel hands the file on at
+    once. PostgreSQL needs no such thing."""
+    engine = backends().engine
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            yield connection
         return
-    with _SQLITE_WRITER, _file_lock(b.engine.url.database), b.sessions.begin() as session:
-        yield session
+    with _SQLITE_WRITER, _file_lock(engine.url.database), engine.begin() as connection:
+        yield connection
 
 
 @contextmanager
@@ -92,11 +98,10 @@ def _file_lock(database: str) -> Iterator[None]:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
-def open_edition(session: Session, slug: str, finalist_id: str, now: dt.datetime) -> int:
+def open_edition(connection: Connection, slug: str, finalist_id: str, now: dt.datetime) -> int:
     """The id of the edition, if it takes votes now for this finalist: 404 unknown edition,
-    409 outside the voting window, 422 not one of its finalists. One query, no ORM objects:
-    this is the hot path of a campaign peak."""
-    row = session.execute(
+    409 outside the voting window, 422 not one of its finalists."""
+    row = connection.execute(
         select(Edition.id, Edition.voting_open, Edition.voting_close, Finalist.id)
         .outerjoin(Finalist, (Finalist.edition_id == Edition.id) & (Finalist.id == finalist_id))
         .where(Edition.slug == slug)
@@ -115,58 +120,80 @@ def take_vote(
     slug: str, data: dict, lang: str, form_seconds: float | None = None, honeypot: bool = False
 ) -> None:
     """Store a vote (VoteInSchema data) cast now from this request's network, or, for a
-    person who voted before, send their mail again; 404, 409 or 422 when it cannot be cast."""
+    person who voted before, mail them again; 404, 409 or 422 when it cannot be cast."""
     b = backends()
-    now = utcnow()
     normalised = people.normalise(data["email"])
     key = people.hash_key(b.settings.voter_hash_key, b.settings.secret_key)
     person = people.keyed_hash(key, normalised)
-    with write_transaction() as session:
-        edition_id = open_edition(session, slug, data["finalist_id"], now)
-        row = {
-            "edition_id": edition_id,
-            "finalist_id": data["finalist_id"],
-            "person_hash": person,
-            "shape_hash": people.keyed_hash(key, people.shape(normalised)),
-            "email": data["email"],
-            "lang": lang,
-            "network": client_network(),
-            "form_seconds": form_seconds,
-            "honeypot": honeypot,
-            "created_at": now,
-        }
-        vote_id = _insert_new(session, row)
-        if vote_id is not None:
-            tally.add(session, edition_id, data["finalist_id"], "unconfirmed", 1)
-        elif _mail_allowed(person):
-            vote_id = _readdress(session, edition_id, person, data["email"], lang)
-        if vote_id is not None:
-            publish(session, envelope(MAIL_EVENT, "voting", {"vote_id": vote_id}), ["voting"])
+    row = {
+        "id": str(uuid.uuid4()),
+        "slug": slug,
+        "finalist_id": data["finalist_id"],
+        "person_hash": person,
+        "shape_hash": people.keyed_hash(key, people.shape(normalised)),
+        "email": data["email"],
+        "lang": lang,
+        "network": client_network(),
+        "form_seconds": form_seconds,
+        "honeypot": honeypot,
+        "now": utcnow(),
+    }
+    with write_transaction() as connection:
+        stored = connection.execute(_insert_vote(connection.dialect.name), row).first()
+        if stored is not None:
+            tally.add(connection, stored.edition_id, row["finalist_id"], "unconfirmed", 1)
+            return
+        # Nothing stored: the edition, its window or the finalist refuse it, or a repeat.
+        edition_id = open_edition(connection, slug, row["finalist_id"], row["now"])
+        if _mail_allowed(person):
+            _readdress(connection, edition_id, person, data["email"], lang)
 
 
 @functools.cache
 def _insert_vote(dialect: str):
-    # Built once: a statement made anew per call costs more than the database's own work.
-    insert = INSERTS[dialect](Vote)
+    """INSERT ... SELECT of a new person's vote, stored only while the edition takes votes
+    for the finalist. Built once: a statement made anew per call costs more than the
+    database's own work."""
+    now = bindparam("now", type_=UTCDateTime())
+    values = {
+        "id": bindparam("id"),
+        "edition_id": Edition.id,
+        "finalist_id": Finalist.id,
+        "person_hash": bindparam("person_hash"),
+        "shape_hash": bindparam("shape_hash"),
+        "email": bindparam("email"),
+        "lang": bindparam("lang"),
+        "status": bindparam("status", "unconfirmed"),
+        "reasons": bindparam("reasons", [], type_=JSON()),
+        "network": bindparam("network"),
+        "form_seconds": bindparam("form_seconds", type_=Float()),
+        "honeypot": bindparam("honeypot", type_=Boolean()),
+        "created_at": now,
+    }
+    source = (
+        select(*values.values())
+        .join_from(Edition, Finalist, Finalist.edition_id == Edition.id)
+        .where(
+            Edition.slug == bindparam("slug"),
+            Finalist.id == bindparam("finalist_id"),
+            Edition.voting_open <= now,  # the voting phase (Edition.phase)
+            Edition.voting_close > now,
+        )
+    )
+    insert = INSERTS[dialect](VOTES).from_select(list(values), source)
     return insert.on_conflict_do_nothing(index_elements=["edition_id", "person_hash"]).returning(
-        Vote.id
+        VOTES.c.edition_id
     )
 
 
-def _insert_new(session: Session, row: dict) -> str | None:
-    """Insert the vote unless this person already voted in the edition; its id, or None."""
-    return session.execute(_insert_vote(session.get_bind().dialect.name), row).scalar()
-
-
-def _readdress(session: Session, edition_id: int, person: str, email: str, lang: str) -> str:
-    """Keep the address a person typed again on their vote until their mail has gone."""
-    result = session.execute(
-        update(Vote)
-        .where(Vote.edition_id == edition_id, Vote.person_hash == person)
-        .values(email=email, lang=lang)
-        .returning(Vote.id)
+def _readdress(connection: Connection, edition_id: int, person: str, email: str, lang: str):
+    """Keep the address a person typed again on their vote until their mail has gone; the
+    vote is due a mail again."""
+    connection.execute(
+        update(VOTES)
+        .where(VOTES.c.edition_id == edition_id, VOTES.c.person_hash == person)
+        .values(email=email, lang=lang, mailed_at=None)
     )
-    return result.scalar_one()
 
 
 @functools.cache

@@ -43,11 +43,19 @@ class TallySchema(Schema):
     rejected = fields.Integer(required=True)
 
 
-class TallyEventSchema(TallySchema):
-    """The final tally of an edition, sent when voting closes (again if it reopens and closes)."""
+class RoundEventSchema(Schema):
+    """What a round's final figures carry besides the figures: the edition, the close they
+    are for, and when they were counted. A round that reopens and closes again sends a later
+    close; staff decisions after the close send the same close counted later (a correction).
+    The hub keeps the newest by (closed_at, counted_at)."""
 
     edition = fields.String(required=True)
     closed_at = fields.AwareDateTime(required=True)
+    counted_at = fields.AwareDateTime(required=True)
+
+
+class TallyEventSchema(TallySchema, RoundEventSchema):
+    """The final tally of an edition, sent when voting closes."""
 
 
 class RankedFinalistSchema(Schema):
@@ -56,9 +64,7 @@ class RankedFinalistSchema(Schema):
     rank = fields.Integer(required=True, validate=validate.Range(min=1))
 
 
-class RankingEventSchema(Schema):
+class RankingEventSchema(RoundEventSchema):
     """The jury's final ranking of an edition, sent when jury scoring closes."""
 
-    edition = fields.String(required=True)
-    closed_at = fields.AwareDateTime(required=True)
     ranking = fields.List(fields.Nested(RankedFinalistSchema), required=True)

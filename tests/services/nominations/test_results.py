@@ -19,10 +19,11 @@ RESULTS = "/api/v1/editions/{slug}/results"
 A, B, C = "fin-a", "fin-b", "fin-c"
 
 
-def tally(slug: str, votes: dict, closed_at: dt.datetime | None = None) -> dict:
+def tally(slug: str, votes: dict, closed_at: dt.datetime | None = None, counted_at=None) -> dict:
     return {
         "edition": slug,
         "closed_at": (closed_at or utcnow()).isoformat(),
+        "counted_at": (counted_at or utcnow()).isoformat(),
         "finalists": [{"finalist_id": f, "votes": n} for f, n in votes.items()],
         "quarantined": 2,
         "unconfirmed": 5,
@@ -35,6 +36,7 @@ def ranking(slug: str, scores: dict, closed_at: dt.datetime | None = None) -> di
     return {
         "edition": slug,
         "closed_at": (closed_at or utcnow()).isoformat(),
+        "counted_at": utcnow().isoformat(),
         "ranking": [
             {"finalist_id": f, "score": scores[f], "rank": ordered.index(f) + 1} for f in scores
         ],
@@ -86,6 +88,14 @@ def test_a_later_close_replaces_the_tally_and_an_older_one_does_not(hub):
     arrive(hub, TALLY_FINAL, tally(hub.slug, {A: 4}, now + dt.timedelta(hours=1)))
     arrive(hub, TALLY_FINAL, tally(hub.slug, {A: 9}, now + dt.timedelta(minutes=30)))
     assert hub.get(RESULTS).get_json()["public"] == [{"finalist_id": A, "votes": 4}]
+
+
+def test_a_correction_of_the_same_close_replaces_the_tally_and_a_stale_one_does_not(hub):
+    close, counted = utcnow(), utcnow()
+    arrive(hub, TALLY_FINAL, tally(hub.slug, {A: 1}, close, counted))
+    arrive(hub, TALLY_FINAL, tally(hub.slug, {A: 3}, close, counted + dt.timedelta(minutes=5)))
+    arrive(hub, TALLY_FINAL, tally(hub.slug, {A: 2}, close, counted + dt.timedelta(minutes=1)))
+    assert hub.get(RESULTS).get_json()["public"] == [{"finalist_id": A, "votes": 3}]
 
 
 def test_figures_for_an_unknown_edition_fail_the_event(hub):
