@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, request, session
-from flask_babel import Babel, get_locale
-from flask_wtf.csrf import CSRFProtect
+from flask import Blueprint, Flask, render_template, request, session
+from flask_babel import Babel, get_locale, gettext
+from flask_wtf.csrf import CSRFError, CSRFProtect
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
@@ -47,6 +47,13 @@ def wants_json() -> bool:
     return request.path.startswith(JSON_PREFIXES) or not explicit_html
 
 
+def form_expired(_error: CSRFError):
+    """A form whose CSRF token is missing or expired: a page that says what to do, in the
+    visitor's language (a service may handle it more closely for its own forms)."""
+    message = gettext("Dit formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens.")
+    return render_template("error.html", status=400, message=message), 400
+
+
 def init_app(app: Flask) -> None:
     """Bind language, CSRF and the shared layout to `app`; exempt its JSON blueprints from
     CSRF (call after the service's blueprints are registered)."""
@@ -59,6 +66,7 @@ def init_app(app: Flask) -> None:
     # service has its own (tests hold all three apps in one process).
     Babel(app, locale_selector=select_language)
     csrf.init_app(app)
+    app.register_error_handler(CSRFError, form_expired)
     app.register_blueprint(bp)
     for blueprint in app.blueprints.values():
         if (blueprint.url_prefix or "").startswith("/api"):
