@@ -1,24 +1,19 @@
 """Vote intake and confirmation under load, beside a bare Flask endpoint: `python -m bench.votes`.
 
-What runs: a temporary data folder (SQLite), a redis-server of our own, and two gunicorn
-servers with the production settings (deploy/gunicorn.conf.py: 2 gthread workers of 4
-threads): the real voting app, with its limiter on that Redis, and a bare Flask app whose one
-view answers a POST with a constant 202 JSON body. The voting database holds an edition in its
-voting phase with 10 finalists, received as the hub's events. As behind the production proxy,
-TRUSTED_PROXIES=1 and every request carries X-Forwarded-For: each vote comes from its own /24,
-so the limits (real, the defaults) are checked on every request without refusing honest load.
+A temporary data folder (SQLite), a redis-server of our own and two gunicorn servers with the
+production settings (deploy/gunicorn.conf.py): the real voting app with its limiter on that
+Redis, and a bare Flask app answering a POST with a constant 202 JSON body. The voting database
+holds an edition in its voting phase with 10 finalists, received as the hub's events. As behind
+the production proxy, TRUSTED_PROXIES=1 and each request's X-Forwarded-For is its own /24, so
+the real (default) limits are checked on every request without refusing honest load.
 
-The load generator is one asyncio process keeping CONNECTIONS keep-alive connections busy with
-hand-written HTTP/1.1 requests (cheaper than http.client in threads: it shares the 2 cores with
-the servers). It prints the CPU it used itself: when it nears one core, it is the limit, not
-the server. Figures per run: requests/s over the run, p50/p99 of each request's latency as the
-generator saw it, and answers other than the expected status.
-
-Runs, each after a warm-up: bare POST; vote intake (a new person per request, as in a
-campaign peak); confirmation (a GET of each of those votes' links, from another address);
-then the tally: 1,000,000 counted votes written straight into a second edition (votes rows
-and their counters, with executemany) and GET /tally timed. Then the resident memory of each
-gunicorn worker. Exit status 1 when a target is missed, 2 when the run failed.
+One asyncio process keeps CONNECTIONS keep-alive connections busy with hand-written HTTP/1.1
+(it shares the 2 cores with the servers, and prints the CPU it used: near one core, it is the
+limit). Per run, after a warm-up: requests/s, p50/p99 latency, the workers' CPU per request and
+answers other than the expected status. Runs: bare POST; intake (a new person per request);
+confirmation (each of those votes' links, from another address); the tally of 1,000,000
+counted votes written straight into a second edition; the resident memory of each worker.
+Exit status 1 when a target is missed, 2 when the run failed.
 """
 
 from __future__ import annotations
@@ -28,14 +23,14 @@ import asyncio
 import datetime as dt
 import json
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
-from contextlib import contextmanager
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from string import ascii_lowercase
 
@@ -44,6 +39,7 @@ from flask import Flask, jsonify
 
 from services.voting.config import load
 from services.voting.jobs import HANDLERS
+from services.voting.models import Base
 from shared.db import create_schema, make_engine, make_sessionmaker
 from shared.events import consume, envelope
 from shared.models import utcnow
@@ -71,12 +67,7 @@ def bare_app() -> Flask:
 
 def letters(n: int) -> str:
     """n written in letters, so that no two voters' addresses share a shape (name1@, name2@)."""
-    out = ""
-    while True:
-        n, digit = divmod(n, 26)
-        out = ascii_lowercase[digit] + out
-        if n == 0:
-            return out
+    return "".join(ascii_lowercase[int(digit)] for digit in str(n))
 
 
 def address_of(n: int) -> str:
@@ -97,16 +88,15 @@ def request_bytes(method: str, path: str, n: int, body: dict | None = None) -> b
     return (head + "\r\n").encode() + data
 
 
-async def exchange(reader, writer, request: bytes) -> int:
-    """Send one request on a keep-alive connection; read the whole answer; its status."""
+async def exchange(reader, writer, request: bytes) -> tuple[int, bytes]:
+    """Send one request on a keep-alive connection; its answer's status and body."""
     writer.write(request)
     status_line = await reader.readline()
     length = 0
     while (line := await reader.readline()) not in (b"\r\n", b""):
         if line[:15].lower() == b"content-length:":
             length = int(line[15:])
-    await reader.readexactly(length)
-    return int(status_line.split()[1])
+    return int(status_line.split()[1]), await reader.readexactly(length)
 
 
 async def drive(port: int, requests: list[bytes], expected: int) -> dict:
@@ -119,7 +109,7 @@ async def drive(port: int, requests: list[bytes], expected: int) -> dict:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         for request in queue:
             started = time.perf_counter()
-            status = await exchange(reader, writer, request)
+            status, _ = await exchange(reader, writer, request)
             latencies.append(time.perf_counter() - started)
             if status != expected:
                 wrong[status] = wrong.get(status, 0) + 1
@@ -129,13 +119,9 @@ async def drive(port: int, requests: list[bytes], expected: int) -> dict:
     await asyncio.gather(*(connection() for _ in range(CONNECTIONS)))
     elapsed = time.perf_counter() - started
     latencies.sort()
-    return {
-        "rps": len(requests) / elapsed,
-        "p50_ms": latencies[len(latencies) // 2] * 1000,
-        "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000,
-        "wrong": wrong,
-        "generator_cpu": (time.process_time() - cpu) / elapsed,
-    }
+    p50, p99 = (latencies[int(len(latencies) * q)] * 1000 for q in (0.5, 0.99))
+    rps, own_cpu = len(requests) / elapsed, (time.process_time() - cpu) / elapsed
+    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "wrong": wrong, "generator_cpu": own_cpu}
 
 
 def run(server: tuple, requests: list[bytes], expected: int, warmup: list[bytes]) -> dict:
@@ -170,23 +156,16 @@ def gunicorn(app: str, env: dict):
 
 def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
     end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise RuntimeError("gunicorn exited at start")
-        try:
-            asyncio.run(asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 1))
+    while proc.poll() is None and time.monotonic() < end:
+        with suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
             return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not listen on {port}")
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not listen on {port} (exit status {proc.poll()})")
 
 
 def prepare(env: dict) -> dict[str, list[str]]:
     """Schemas, and the two editions with their finalists as the hub would send them."""
-    settings = load(env)
-    engine = make_engine(settings.database_url)
-    from services.voting.models import Base
-
+    engine = make_engine(load(env).database_url)
     create_schema(engine, Base.metadata)
     sessions = make_sessionmaker(engine)
     now = utcnow().replace(microsecond=0)
@@ -198,16 +177,12 @@ def prepare(env: dict) -> dict[str, list[str]]:
 
 
 def hub_events(slug: str, now, ids: list[str]) -> list[tuple[str, dict]]:
-    moments = {"nominations_open": -3, "nominations_close": -2, "voting_open": -1}
-    moments |= {"voting_close": 2, "jury_close": 3}
-    hour = dt.timedelta(hours=1)
-    schedule = {name: (now + hours * hour).isoformat() for name, hours in moments.items()}
+    names = ("nominations_open", "nominations_close", "voting_open", "voting_close", "jury_close")
+    hours = zip(names, (-3, -2, -1, 2, 3), strict=True)
+    schedule = {name: (now + dt.timedelta(hours=h)).isoformat() for name, h in hours}
     schedule |= {"slug": slug, "title": "Bench", "timezone": "Europe/Brussels", "revision": 1}
     schedule |= {"finalist_count": FINALISTS, "public_tally": True, "tie_break": "other_award"}
-    finalists = [
-        {"id": fid, "name": f"F{n}", "organisation": "Vzw", "summary": "."}
-        for n, fid in enumerate(ids)
-    ]
+    finalists = [{"id": f, "name": f, "organisation": "Vzw", "summary": "."} for f in ids]
     return [
         ("edition.scheduled", schedule),
         ("finalists.selected", {"edition": slug, "revision": 1, "finalists": finalists}),
@@ -216,26 +191,20 @@ def hub_events(slug: str, now, ids: list[str]) -> list[tuple[str, dict]]:
 
 def fill_tally(database: str, ids: list[str]) -> None:
     """TALLY_VOTES counted votes in the tally edition, with their counters, in one go."""
-    db = sqlite3.connect(database)
-    edition = db.execute("SELECT id FROM editions WHERE slug = ?", (TALLY_SLUG,)).fetchone()[0]
-    now = utcnow().isoformat(sep=" ")
-    rows = (
-        (str(uuid.UUID(int=n)), edition, ids[n % FINALISTS], f"{n:064x}", f"{n:064x}", now)
-        for n in range(TALLY_VOTES)
-    )
-    db.executemany(
-        "INSERT INTO votes (id, edition_id, finalist_id, person_hash, shape_hash, lang, status,"
-        " reasons, honeypot, created_at) VALUES (?, ?, ?, ?, ?, 'nl', 'counted', '[]', 0, ?)",
-        rows,
-    )
-    per = [(edition, fid, TALLY_VOTES // FINALISTS) for fid in ids]
-    db.executemany(
-        "INSERT INTO vote_counts (edition_id, finalist_id, status, votes)"
-        " VALUES (?, ?, 'counted', ?)",
-        per,
-    )
-    db.commit()
-    db.close()
+    now, per = utcnow().isoformat(sep=" "), TALLY_VOTES // FINALISTS
+    with closing(sqlite3.connect(database)) as db, db:
+        edition = db.execute("SELECT id FROM editions WHERE slug = ?", (TALLY_SLUG,)).fetchone()[0]
+        rows = (
+            (str(uuid.UUID(int=n)), edition, ids[n % FINALISTS], f"{n:064x}", f"{n:064x}", now)
+            for n in range(TALLY_VOTES)
+        )
+        db.executemany(
+            "INSERT INTO votes (id, edition_id, finalist_id, person_hash, shape_hash, lang, status,"
+            " reasons, honeypot, created_at) VALUES (?, ?, ?, ?, ?, 'nl', 'counted', '[]', 0, ?)",
+            rows,
+        )
+        counters = [(edition, finalist, per) for finalist in ids]
+        db.executemany("INSERT INTO vote_counts VALUES (?, ?, 'counted', ?)", counters)
 
 
 def time_tally(port: int, rounds: int = 50) -> tuple[float, int]:
@@ -243,20 +212,18 @@ def time_tally(port: int, rounds: int = 50) -> tuple[float, int]:
     path = f"/api/v1/editions/{TALLY_SLUG}/tally"
     request = f"GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n".encode()
 
-    async def measure() -> list[float]:
+    async def measure() -> tuple[list[float], bytes]:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         times = []
         for _ in range(rounds):
             started = time.perf_counter()
-            await exchange(reader, writer, request)
+            _, body = await exchange(reader, writer, request)
             times.append(time.perf_counter() - started)
         writer.close()
-        return sorted(times)
+        return sorted(times), body
 
-    times = asyncio.run(measure())
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}") as response:
-        listed = sum(f["votes"] for f in json.load(response)["finalists"])
-    return times[len(times) // 2] * 1000, listed
+    times, body = asyncio.run(measure())
+    return times[len(times) // 2] * 1000, sum(f["votes"] for f in json.loads(body)["finalists"])
 
 
 def worker_rss_mb(proc: subprocess.Popen) -> list[float]:
@@ -265,11 +232,9 @@ def worker_rss_mb(proc: subprocess.Popen) -> list[float]:
 
 
 def vote_ids(database: str) -> list[str]:
-    db = sqlite3.connect(database)
     query = "SELECT v.id FROM votes v JOIN editions e ON e.id = v.edition_id WHERE e.slug = ?"
-    ids = [row[0] for row in db.execute(query + " ORDER BY v.created_at", (SLUG,))]
-    db.close()
-    return ids
+    with closing(sqlite3.connect(database)) as db:
+        return [row[0] for row in db.execute(query + " ORDER BY v.created_at", (SLUG,))]
 
 
 def report(results: dict) -> bool:
@@ -288,33 +253,24 @@ def report(results: dict) -> bool:
         print(f"{name:8} / bare = {ratio:.2f}")
         checks += [ratio >= TARGETS["ratio"], r["rps"] >= TARGETS["votes_per_s"]]
         checks += [r["p99_ms"] < TARGETS["p99_ms"], not r["wrong"]]
-    print(
-        f"tally of {results['tally_votes']:,} counted votes: {results['tally_ms']:.1f} ms (median)"
-    )
+    tally = f"{results['tally_votes']:,} counted votes: {results['tally_ms']:.1f} ms (median)"
+    print(f"tally of {tally}")
     print("gunicorn workers' RSS: " + ", ".join(f"{mb:.0f} MB" for mb in results["rss"]))
-    checks += [results["tally_ms"] < TARGETS["tally_ms"]]
-    checks += [max(results["rss"]) < TARGETS["rss_mb"]]
+    checks += [results["tally_ms"] < TARGETS["tally_ms"], max(results["rss"]) < TARGETS["rss_mb"]]
     print("targets: " + ("all met" if all(checks) else "NOT all met") + f" {TARGETS}")
     return all(checks)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.votes", description=__doc__.split("\n")[0]
-    )
+    parser = argparse.ArgumentParser("python -m bench.votes", description=__doc__.split("\n")[0])
     parser.add_argument("--votes", type=int, default=6000, help="votes per run (default 6000)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="rv-bench-votes-") as folder:
         data = Path(folder)
         redis = LocalRedis(data / "redis")
-        env = os.environ | {
-            "RV_DATA_DIR": str(data),
-            "REDIS_URL": redis.start(),
-            "SECRET_KEY": uuid.uuid4().hex,
-            "MAIL_URL": f"file://{data / 'outbox'}",
-            "TRUSTED_PROXIES": "1",
-            "PROMETHEUS_MULTIPROC_DIR": str(data / "metrics"),
-        }
+        env = os.environ | {"RV_DATA_DIR": str(data), "REDIS_URL": redis.start()}
+        env |= {"SECRET_KEY": uuid.uuid4().hex, "MAIL_URL": f"file://{data / 'outbox'}"}
+        env |= {"TRUSTED_PROXIES": "1", "PROMETHEUS_MULTIPROC_DIR": str(data / "metrics")}
         try:
             return 0 if measure(env, data, args.votes) else 1
         except (RuntimeError, OSError) as exc:
@@ -328,24 +284,15 @@ def measure(env: dict, data: Path, count: int) -> bool:
     finalists = prepare(env)
     ids = finalists[SLUG]
     database = str(data / "voting.db")
-    warm = 300
+    warm, numbers = 300, range(count + 300)
     results = {}
     with gunicorn("bench.votes:bare_app()", env) as server:
-        body = {"finalist_id": ids[0], "email": "x@telenet.be"}
-        bare = [request_bytes("POST", "/bare", n, body) for n in range(count + warm)]
+        bare = [request_bytes("POST", "/bare", n, vote_body(ids[0], n)) for n in numbers]
         results["bare"] = run(server, bare[warm:], 202, bare[:warm])
     with gunicorn("services.voting:create_app()", env) as server:
         port, proc = server
         path = f"/api/v1/editions/{SLUG}/votes"
-        intake = [
-            request_bytes(
-                "POST",
-                path,
-                n,
-                {"finalist_id": ids[n % FINALISTS], "email": f"{letters(n)}@telenet.be"},
-            )
-            for n in range(count + warm)
-        ]
+        intake = [request_bytes("POST", path, n, vote_body(ids[n % FINALISTS], n)) for n in numbers]
         results["intake"] = run(server, intake[warm:], 202, intake[:warm])
         secret = env["SECRET_KEY"]
         links = [f"/votes/confirm/{make_token('vote', v, secret)}" for v in vote_ids(database)]

@@ -1,8 +1,9 @@
 """Fraud signals: why a confirmed vote is held in quarantine for staff instead of counted.
 
-`assess` runs inside the confirmation's transaction, on the hot path, so each signal is one
-small indexed query bounded by its threshold (it never counts more rows than it needs), or,
-for a finalist's rate, counters per minute and per window in Redis (one round trip). A
+`assess` runs inside the confirmation's transaction, on the hot path: the two counting
+signals are one statement of two small indexed counts, each bounded by its threshold (it
+never counts more rows than it needs), the rhythm one more, and a finalist's rate is
+counters per minute and per window in Redis (one round trip). Statements are built once. A
 signal never rejects a vote: staff release or reject held votes (services/voting/review.py).
 Thresholds are the `fraud_*` fields of VotingSettings; honest traffic (a few people from one
 home, a class voting from one school address below the flood limit) trips none of them.
@@ -11,17 +12,17 @@ home, a class voting from one school address below the flood limit) trips none o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import logging
 import statistics
 
 from redis import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Select, bindparam, func, select
 
 from services.voting.config import VotingSettings
-from services.voting.models import Edition, Vote
+from services.voting.models import Vote
 from shared.backends import backends
 from shared.schemas.review import REASONS
 
@@ -31,74 +32,93 @@ MINUTE = 60
 log = logging.getLogger(__name__)
 
 
-def assess(session: Session, vote: Vote, now: dt.datetime) -> list[str]:
-    """The reason codes of the signals that fire for `vote` as it is confirmed at `now`
-    (empty: count it). Call it after setting vote.confirmed_at and vote.confirm_network."""
+def assess(connection: Connection, vote, now: dt.datetime, opened: dt.datetime) -> list[str]:
+    """The reason codes of the signals that fire for `vote` (a Vote, or a row of its columns,
+    with `confirm_network` set) as it is confirmed at `now` in an edition whose voting opened
+    at `opened` (empty: count it)."""
     b = backends()
     settings: VotingSettings = b.settings
+    flood, similar = _counts(connection, vote, settings)
     fired = {
         HONEYPOT: vote.honeypot,
         TOO_FAST: too_fast(vote, settings),
-        NETWORK_FLOOD: network_flood(session, vote, settings),
-        FINALIST_BURST: finalist_burst(session, b.redis, vote, now, settings),
-        SIMILAR_ADDRESSES: similar_addresses(session, vote, settings),
-        MACHINE_RHYTHM: machine_rhythm(session, vote, now, settings),
+        NETWORK_FLOOD: flood,
+        FINALIST_BURST: finalist_burst(b.redis, vote, opened, now, settings),
+        SIMILAR_ADDRESSES: similar,
+        MACHINE_RHYTHM: machine_rhythm(connection, vote, now, settings),
     }
     return [reason for reason in REASONS if fired[reason]]
 
 
-def too_fast(vote: Vote, settings: VotingSettings) -> bool:
+def too_fast(vote, settings: VotingSettings) -> bool:
     """The form was sent faster than a person can fill it in (API votes carry no time)."""
     return vote.form_seconds is not None and vote.form_seconds < settings.fraud_min_form_seconds
 
 
-def network_flood(session: Session, vote: Vote, settings: VotingSettings) -> bool:
-    """This vote came after `fraud_flood_votes` others from its network within the window
-    before it: the first ones count, the rest wait for staff (a school class is released)."""
-    if vote.network is None:
-        return False
-    since = vote.created_at - dt.timedelta(seconds=settings.fraud_flood_window)
+def _counts(connection: Connection, vote, settings: VotingSettings) -> tuple[bool, bool]:
+    """Two signals in one statement. Network flood: this vote came after `fraud_flood_votes`
+    others from its network within the window before it (the first ones count, the rest wait
+    for staff: a school class is released). Similar addresses: at least
+    `fraud_similar_addresses` votes of the edition (this one included) share the shape of
+    their address: name1@, name2@, name3@ ..."""
+    flood, similar = settings.fraud_flood_votes, settings.fraud_similar_addresses - 1
+    params = {
+        "id": vote.id,
+        "edition_id": vote.edition_id,
+        "network": vote.network,
+        "since": vote.created_at - dt.timedelta(seconds=settings.fraud_flood_window),
+        "created_at": vote.created_at,
+        "shape_hash": vote.shape_hash,
+    }
+    earlier, alike = connection.execute(_counting(max(flood, 0), max(similar, 0)), params).one()
+    return vote.network is not None and earlier >= flood, alike >= similar
+
+
+@functools.cache
+def _counting(flood: int, similar: int) -> Select:
+    same_edition = (Vote.edition_id == bindparam("edition_id"), Vote.id != bindparam("id"))
     earlier = select(Vote.id).where(
-        Vote.network == vote.network,
-        Vote.created_at >= since,
-        Vote.created_at < vote.created_at,
-        Vote.edition_id == vote.edition_id,
-        Vote.id != vote.id,
+        Vote.network == bindparam("network"),
+        Vote.created_at >= bindparam("since"),
+        Vote.created_at < bindparam("created_at"),
+        *same_edition,
     )
-    return _at_least(session, earlier, settings.fraud_flood_votes)
+    alike = select(Vote.id).where(Vote.shape_hash == bindparam("shape_hash"), *same_edition)
+    return select(_bounded_count(earlier, flood), _bounded_count(alike, similar))
 
 
-def similar_addresses(session: Session, vote: Vote, settings: VotingSettings) -> bool:
-    """At least `fraud_similar_addresses` votes of the edition (this one included) share the
-    shape of their address: name1@, name2@, name3@ ..."""
-    alike = select(Vote.id).where(
-        Vote.shape_hash == vote.shape_hash,
-        Vote.edition_id == vote.edition_id,
-        Vote.id != vote.id,
-    )
-    return _at_least(session, alike, settings.fraud_similar_addresses - 1)
+def _bounded_count(query: Select, threshold: int):
+    """How many rows `query` has, reading no more than `threshold`."""
+    return select(func.count()).select_from(query.limit(threshold).subquery()).scalar_subquery()
 
 
 def machine_rhythm(
-    session: Session, vote: Vote, now: dt.datetime, settings: VotingSettings
+    connection: Connection, vote, now: dt.datetime, settings: VotingSettings
 ) -> bool:
     """The last `fraud_rhythm_confirmations` confirmations from the network where this link
     was clicked (this one included) came at near-constant intervals, as a script clicks."""
     if vote.confirm_network is None:
         return False
-    earlier = session.scalars(
-        select(Vote.confirmed_at)
-        .where(
-            Vote.confirm_network == vote.confirm_network,
-            Vote.confirmed_at <= now,
-            Vote.id != vote.id,
-        )
-        .order_by(Vote.confirmed_at.desc())
-        .limit(settings.fraud_rhythm_confirmations - 1)
-    ).all()
-    if len(earlier) < settings.fraud_rhythm_confirmations - 1:
+    wanted = settings.fraud_rhythm_confirmations - 1
+    params = {"confirm_network": vote.confirm_network, "now": now, "id": vote.id}
+    earlier = connection.execute(_rhythm(wanted), params).scalars().all()
+    if len(earlier) < wanted:
         return False
     return regularity([*reversed(earlier), now]) < settings.fraud_rhythm_max_cv
+
+
+@functools.cache
+def _rhythm(wanted: int) -> Select:
+    return (
+        select(Vote.confirmed_at)
+        .where(
+            Vote.confirm_network == bindparam("confirm_network"),
+            Vote.confirmed_at <= bindparam("now"),
+            Vote.id != bindparam("id"),
+        )
+        .order_by(Vote.confirmed_at.desc())
+        .limit(wanted)
+    )
 
 
 def regularity(moments: list[dt.datetime]) -> float:
@@ -110,7 +130,7 @@ def regularity(moments: list[dt.datetime]) -> float:
 
 
 def finalist_burst(
-    session: Session, redis: Redis, vote: Vote, now: dt.datetime, settings: VotingSettings
+    redis: Redis, vote, opened: dt.datetime, now: dt.datetime, settings: VotingSettings
 ) -> bool:
     """Confirmations for this finalist in the last `fraud_burst_window` seconds (a sliding
     window of minutes) are above the floor and `fraud_burst_factor` times its mean per window
@@ -118,7 +138,7 @@ def finalist_burst(
     Counted in Redis per minute and per window; while Redis is away this signal is off."""
     window = settings.fraud_burst_window
     key = f"rv:{settings.queue_prefix}fraud:voting:{vote.edition_id}:{vote.finalist_id}"
-    history = _history(session, vote, now, settings)
+    history = _history(opened, now, settings)
     try:
         recent, usual = _rates(
             redis, key, int(now.timestamp()), window, history, settings.fraud_burst_history
@@ -129,9 +149,8 @@ def finalist_burst(
     return recent > settings.fraud_burst_floor and recent > settings.fraud_burst_factor * usual
 
 
-def _history(session: Session, vote: Vote, now: dt.datetime, settings: VotingSettings) -> int:
-    """How many whole windows of voting the usual rate is measured over."""
-    opened = session.get(Edition, vote.edition_id).voting_open
+def _history(opened: dt.datetime, now: dt.datetime, settings: VotingSettings) -> int:
+    """How many whole windows of voting (open since `opened`) the usual rate is measured over."""
     span = min(settings.fraud_burst_history, max((now - opened).total_seconds(), 0))
     return max(int(span) // settings.fraud_burst_window - 2, 0)
 
@@ -152,11 +171,3 @@ def _rates(
     counts = [int(n or 0) for n in pipe.execute()[-1]]
     usual = sum(counts[len(recent) :]) / history if history else 0.0
     return sum(counts[: len(recent)]), usual
-
-
-def _at_least(session: Session, query: Select, threshold: int) -> bool:
-    """Whether `query` has at least `threshold` rows, reading no more than that many."""
-    if threshold <= 0:
-        return True
-    bounded = select(func.count()).select_from(query.limit(threshold).subquery())
-    return session.scalar(bounded) >= threshold

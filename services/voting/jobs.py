@@ -4,26 +4,48 @@ from __future__ import annotations
 
 from flask import render_template
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.voting import closing, erasure
 from services.voting.confirmation import link_token
 from services.voting.models import Edition, Finalist, Vote
-from services.voting.votes import MAIL_EVENT
 from shared.backends import backends
 from shared.editions import SCHEDULED, schedule_handler
-from shared.events import Handler, apply_job
+from shared.events import Handler, apply_job, envelope, publish
 from shared.finalists import finalists_handler
 from shared.mail import build_message
 from shared.models import utcnow
 from shared.schemas.contest import FINALISTS_SELECTED
 
+MAIL_EVENT = "mail.vote_confirmation"
+MAILS_PER_TICK = 2000
+
+
+def queue_mails(session: Session) -> None:
+    """Publish a mail event for each vote due a mail: one holding a clear address and no
+    `mailed_at` (intake stores a new vote so, a repeat person's vote becomes so again). Vote
+    intake leaves this to the relay's timer, so a mail goes within a second or two and the
+    hot path writes no outbox row. The claim (setting `mailed_at`) is a conditional UPDATE in
+    the transaction that writes the events, so two relays never both queue one mail and a
+    claimed mail is always in the outbox."""
+    due = select(Vote.id).where(Vote.email.is_not(None), Vote.mailed_at.is_(None))
+    claimed = session.scalars(
+        update(Vote)
+        .where(Vote.id.in_(due.limit(MAILS_PER_TICK)), Vote.mailed_at.is_(None))
+        .values(mailed_at=utcnow())
+        .returning(Vote.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    for vote_id in claimed:
+        publish(session, envelope(MAIL_EVENT, "voting", {"vote_id": vote_id}), ["voting"])
+
 
 def send_vote_mail(session: Session, payload: dict) -> None:
     """Mail a voter: the confirmation link of an unconfirmed vote, else "you already voted";
-    then forget the clear address. Nothing to do when it is gone already (an earlier event
-    of the same vote sent it, or the voters' data of the edition were erased)."""
+    then forget the clear address (`mailed_at` now says when it went). Nothing to do when it
+    is gone already (an earlier event of the same vote sent it, or the voters' data of the
+    edition were erased)."""
     vote = session.scalar(select(Vote).where(Vote.id == payload["vote_id"]).with_for_update())
     if vote is None or vote.email is None:
         return
@@ -52,7 +74,7 @@ HANDLERS: dict[str, Handler] = {
     FINALISTS_SELECTED: finalists_handler(Edition, Finalist),
     MAIL_EVENT: send_vote_mail,
 }
-PERIODIC = (closing.close_due, erasure.erase_due)
+PERIODIC = (queue_mails, closing.close_due, erasure.erase_due)
 
 
 def apply_events(envelopes: list[dict]) -> dict:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -62,9 +63,19 @@ class Vote(Base):
     __table_args__ = (
         UniqueConstraint("edition_id", "person_hash"),
         Index("ix_votes_edition_status_created", "edition_id", "status", "created_at"),
-        # Fraud signals (fraud.py): votes from one network in a window, clicks from one network.
+        # Fraud signals (fraud.py): votes from one network in a window, clicks from one network,
+        # addresses of one shape in an edition (both columns: on edition_id alone SQLite
+        # may choose to scan the whole edition instead).
         Index("ix_votes_network_created", "network", "created_at"),
+        Index("ix_votes_shape_edition", "shape_hash", "edition_id"),
         Index("ix_votes_confirm_network_confirmed", "confirm_network", "confirmed_at"),
+        # Votes holding a clear address: the few whose mail is due or on its way (jobs.py).
+        Index(
+            "ix_votes_mail_due",
+            "mailed_at",
+            sqlite_where=text("email IS NOT NULL"),
+            postgresql_where=text("email IS NOT NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
@@ -72,7 +83,7 @@ class Vote(Base):
     finalist_id: Mapped[str] = mapped_column(String(64), index=True)
     person_hash: Mapped[str] = mapped_column(String(64))
     # Keyed hash of the address with digits taken out of its local part (name1@, name2@ ...).
-    shape_hash: Mapped[str] = mapped_column(String(64), index=True)
+    shape_hash: Mapped[str] = mapped_column(String(64))
     email: Mapped[str | None] = mapped_column(String(320))  # as typed; erased once mailed
     lang: Mapped[str] = mapped_column(String(5), default="nl")
     status: Mapped[str] = mapped_column(String(12), default="unconfirmed")
@@ -82,6 +93,7 @@ class Vote(Base):
     form_seconds: Mapped[float | None] = mapped_column(Float)
     honeypot: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When its mail was queued, then sent; None with an address kept: a mail is due.
     mailed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 

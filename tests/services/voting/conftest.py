@@ -93,7 +93,9 @@ class Voting:
         )
 
     def deliver(self) -> None:
-        """Send what voting published to itself (its mails) through the relay and a worker."""
+        """Send the mails votes are due: the relay's periodic duties queue them, its sweep
+        sends them to voting's queue, and a worker mails them."""
+        self.tick()
         relay(self.app).sweep()
         drain(self.app)
 

@@ -101,10 +101,10 @@ def test_a_link_after_voting_close_is_409_and_counts_nothing(voting, token, staf
 
 @pytest.mark.parametrize(("offset", "outcome"), [(-1, Outcome.COUNTED), (0, Outcome.CLOSED)])
 def test_confirmation_stops_exactly_at_voting_close(voting, token, offset, outcome):
-    close = voting.edition().voting_close
-    with voting.app.test_request_context(), voting.app.extensions["rv"].sessions.begin() as s:
-        moment = close + dt.timedelta(microseconds=offset)
-        assert confirmation.confirm_vote(s, voting.votes()[0].id, moment) is outcome
+    close, [vote] = voting.edition().voting_close, voting.votes()
+    moment = close + dt.timedelta(microseconds=offset)
+    with voting.app.test_request_context(), voting.app.extensions["rv"].engine.begin() as db:
+        assert confirmation.confirm_vote(db, vote.id, moment) is outcome
 
 
 def test_a_link_to_a_vote_that_is_gone_is_404(voting):

@@ -34,7 +34,9 @@ def assess(make_voting):
                 results = []
                 for row in rows:
                     row.confirmed_at = row.confirmed_at or now
-                    results.append(fraud.assess(session, row, row.confirmed_at))
+                    results.append(
+                        fraud.assess(session, row, row.confirmed_at, edition.voting_open)
+                    )
                     session.flush()
                 return results
 
@@ -143,7 +145,7 @@ def burst(make_voting):
         with app.app_context(), b.sessions() as session:
             edition = session.scalar(select(Edition).where(Edition.slug == voting.slug))
             vote = _vote(edition.id, voting.finalist_ids[0])
-            return fraud.finalist_burst(session, b.redis, vote, moment, b.settings)
+            return fraud.finalist_burst(b.redis, vote, edition.voting_open, moment, b.settings)
 
     for minute in range(65, 4, -1):
         assert not confirm_at(now - minute * 60 * SECOND)
@@ -169,5 +171,6 @@ def test_a_quiet_start_is_not_a_burst(make_voting):
         vote = _vote(edition.id, voting.finalist_ids[1])
         start = edition.voting_open + SECOND
         assert not any(
-            fraud.finalist_burst(session, b.redis, vote, start, b.settings) for _ in range(5)
+            fraud.finalist_burst(b.redis, vote, edition.voting_open, start, b.settings)
+            for _ in range(5)
         )

@@ -101,6 +101,6 @@ def test_clicks_in_a_machine_rhythm_are_held(voting):
             voting.app.extensions["rv"].sessions.begin() as session,
         ):
             moment = start + dt.timedelta(seconds=2 * n)
-            outcomes.append(confirm_vote(session, vote.id, moment).value)
+            outcomes.append(confirm_vote(session.connection(), vote.id, moment).value)
     assert outcomes == ["counted"] * 5 + ["quarantined"]
     assert voting.votes()[-1].reasons == ["machine_rhythm"]

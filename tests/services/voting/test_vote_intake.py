@@ -10,6 +10,7 @@ from werkzeug.exceptions import Conflict
 
 from services.voting.votes import open_edition
 from tests.services.voting.conftest import HOUR, apply, schedule
+from tests.shared.bus_helpers import outbox_states
 
 VARIANTS = [
     "marie.dubois@gmail.com",
@@ -46,6 +47,14 @@ def test_the_clear_address_is_kept_only_until_the_mail_is_sent(voting):
     [vote] = voting.votes()
     assert vote.email is None and vote.mailed_at is not None
     assert "peeters" not in vote.person_hash
+
+
+def test_intake_leaves_the_mail_to_the_relay_which_queues_it_once(voting):
+    voting.vote("an.peeters@telenet.be")
+    assert outbox_states(voting.app) == {}
+    voting.tick()
+    voting.tick()
+    assert outbox_states(voting.app) == {"pending": 1}
 
 
 def test_a_repeat_person_is_mailed_again_at_the_address_typed_then(voting):
