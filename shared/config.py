@@ -43,6 +43,9 @@ class Settings:
     ratelimit_storage_url: str = ""
     # Look up the mail servers of e-mail domains (needs DNS; off by default).
     email_check_deliverability: bool = False
+    # Key of the keyed hash of persons' addresses (shared/people.py), the same for voting and
+    # jury; empty: derived from the secret key.
+    voter_hash_key: str = ""
     testing: bool = False
 
     def public_url(self, service: str | None = None) -> str:
@@ -139,5 +142,6 @@ def load(service: str, env: dict | None = None, cls: type[Settings] = Settings) 
         public_urls=public_urls(env),
         ratelimit_storage_url=env.get("RATELIMIT_STORAGE_URL") or redis,
         email_check_deliverability=_flag(env.get("EMAIL_CHECK_DELIVERABILITY"), False),
+        voter_hash_key=env.get("VOTER_HASH_KEY", ""),
         **cls.extra_from_env(env),
     )

@@ -1,4 +1,5 @@
-"""Jurors: staff invite them by e-mail; every login link goes out as a mail from the worker."""
+"""Jurors: staff invite them by e-mail; every login link goes out as a mail from the worker,
+and voting learns who they are (as keyed hashes), since jurors may not vote."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import Conflict, NotFound
 
 from services.jury.models import DRAFT, SUBMITTED, Edition, Finalist, Juror, LoginLink, Scorecard
+from shared.backends import backends
 from shared.events import envelope, publish
+from shared.people import person_hash
+from shared.schemas.contest import JUROR_LISTED, JurorListedEventSchema
 
 MAIL_LOGIN = "mail.juror_login"
+JUROR_LISTED_EVENT = JurorListedEventSchema()
 
 
 def email_key(email: str) -> str:
@@ -29,7 +34,14 @@ def invite(session: Session, edition: Edition, data: dict, staff: str) -> Juror:
     except IntegrityError as exc:
         raise Conflict("This address is already a juror of this edition.") from exc
     send_login_link(session, juror)
+    _tell_voting(session, edition, data["email"])
     return juror
+
+
+def _tell_voting(session: Session, edition: Edition, email: str) -> None:
+    """Jurors may not vote: voting learns the juror's person hash (never the address)."""
+    payload = {"edition": edition.slug, "person_hash": person_hash(backends().settings, email)}
+    publish(session, envelope(JUROR_LISTED, "jury", JUROR_LISTED_EVENT.dump(payload)), ["voting"])
 
 
 def send_login_link(session: Session, juror: Juror) -> LoginLink:

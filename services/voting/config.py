@@ -12,8 +12,6 @@ class VotingSettings(config.Settings):
     """Settings of the voting service. Each of its own fields is read from the environment
     variable of its name upper-cased (VOTE_LIMIT_ADDRESS, FRAUD_FLOOD_VOTES ...)."""
 
-    # Key of the keyed hash of voters' addresses; empty: derived from the secret key.
-    voter_hash_key: str = ""
     # Rate limits of vote intake (limits' notation; sliding window counters in Redis). A
     # school behind one address stays well below the address and network ceilings: past the
     # fraud flood threshold its votes are held for review, not refused.

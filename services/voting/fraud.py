@@ -22,11 +22,13 @@ from redis.exceptions import RedisError
 from sqlalchemy import Connection, Select, bindparam, func, select
 
 from services.voting.config import VotingSettings
-from services.voting.models import Vote
+from services.voting.models import JurorPerson, Vote
 from shared.backends import backends
 from shared.schemas.review import REASONS
 
-HONEYPOT, TOO_FAST, NETWORK_FLOOD, FINALIST_BURST, SIMILAR_ADDRESSES, MACHINE_RHYTHM = REASONS
+HONEYPOT, TOO_FAST, NETWORK_FLOOD, FINALIST_BURST, SIMILAR_ADDRESSES, MACHINE_RHYTHM, JUROR = (
+    REASONS
+)
 
 MINUTE = 60
 log = logging.getLogger(__name__)
@@ -46,8 +48,22 @@ def assess(connection: Connection, vote, now: dt.datetime, opened: dt.datetime) 
         FINALIST_BURST: finalist_burst(b.redis, vote, opened, now, settings),
         SIMILAR_ADDRESSES: similar,
         MACHINE_RHYTHM: machine_rhythm(connection, vote, now, settings),
+        JUROR: is_juror(connection, vote),
     }
     return [reason for reason in REASONS if fired[reason]]
+
+
+def is_juror(connection: Connection, vote) -> bool:
+    """The voter is a juror of this edition (jury told voting): jurors may not vote."""
+    return (
+        connection.execute(_JUROR, {"e": vote.edition_id, "p": vote.person_hash}).first()
+        is not None
+    )
+
+
+_JUROR = select(JurorPerson.person_hash).where(
+    JurorPerson.edition_id == bindparam("e"), JurorPerson.person_hash == bindparam("p")
+)
 
 
 def too_fast(vote, settings: VotingSettings) -> bool:

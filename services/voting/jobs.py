@@ -9,17 +9,18 @@ from sqlalchemy.orm import Session
 
 from services.voting import closing, erasure
 from services.voting.confirmation import link_token
-from services.voting.models import Edition, Finalist, Vote
+from services.voting.models import Edition, Finalist, JurorPerson, Vote
 from shared.backends import backends
 from shared.editions import SCHEDULED, schedule_handler
 from shared.events import Handler, apply_job, envelope, publish
 from shared.finalists import finalists_handler
 from shared.mail import build_message
 from shared.models import utcnow
-from shared.schemas.contest import FINALISTS_SELECTED
+from shared.schemas.contest import FINALISTS_SELECTED, JUROR_LISTED, JurorListedEventSchema
 
 MAIL_EVENT = "mail.vote_confirmation"
 MAILS_PER_TICK = 2000
+JUROR_LISTED_EVENT = JurorListedEventSchema()
 
 
 def queue_mails(session: Session) -> None:
@@ -69,10 +70,21 @@ def send_vote_mail(session: Session, payload: dict) -> None:
     vote.email, vote.mailed_at = None, utcnow()
 
 
+def list_juror(session: Session, payload: dict) -> None:
+    """Remember a juror of an edition (a keyed hash), so that their vote is held for staff."""
+    data = JUROR_LISTED_EVENT.load(payload)
+    edition = session.scalar(select(Edition).where(Edition.slug == data["edition"]))
+    if edition is None:
+        raise LookupError(f"juror for unknown edition {data['edition']!r}")
+    if session.get(JurorPerson, (edition.id, data["person_hash"])) is None:
+        session.add(JurorPerson(edition_id=edition.id, person_hash=data["person_hash"]))
+
+
 HANDLERS: dict[str, Handler] = {
     SCHEDULED: schedule_handler(Edition),
     FINALISTS_SELECTED: finalists_handler(Edition, Finalist),
     MAIL_EVENT: send_vote_mail,
+    JUROR_LISTED: list_juror,
 }
 PERIODIC = (queue_mails, closing.close_due, erasure.erase_due)
 

@@ -123,3 +123,15 @@ class VoteDecision(Base):
     staff: Mapped[str] = mapped_column(String(80))
     note: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class JurorPerson(Base):
+    """A juror of an edition, as the keyed hash of their address (from jury): jurors may not
+    vote, so a juror's confirmed vote is held for staff with the reason `juror`."""
+
+    __tablename__ = "juror_persons"
+
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("editions.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_hash: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -34,6 +34,7 @@ REASON_LABELS = {
     "finalist_burst": _l("een plotse piek van stemmen voor één finalist"),
     "similar_addresses": _l("veel bijna gelijke e-mailadressen (naam1@, naam2@ ...)"),
     "machine_rhythm": _l("bevestigingen in een machinaal regelmatig ritme"),
+    "juror": _l("een stem van een jurylid (juryleden stemmen niet mee)"),
 }
 
 

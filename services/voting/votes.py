@@ -32,9 +32,10 @@ from sqlalchemy import JSON, Boolean, Connection, Float, bindparam, select, upda
 from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.exceptions import Conflict, NotFound
 
-from services.voting import people, tally
+from services.voting import tally
 from services.voting.config import VotingSettings
 from services.voting.models import Edition, Finalist, Vote
+from shared import people
 from shared.backends import backends
 from shared.db import UTCDateTime
 from shared.limits import client_address, client_network, in_fallback, limiter

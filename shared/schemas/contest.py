@@ -1,7 +1,8 @@
 """What the services tell each other about a contest: finalists, the final tally, the ranking.
 
 Nominations sends `finalists.selected` to voting and jury; voting sends `tally.final` and jury
-`ranking.final` back to the hub when their round closes. The same schemas document the
+`ranking.final` back to the hub when their round closes; jury tells voting of each juror
+(`juror.listed`, as a keyed hash only), since jurors may not vote. The same schemas document the
 staff API that shows these figures.
 """
 
@@ -10,6 +11,7 @@ from marshmallow import Schema, fields, validate
 FINALISTS_SELECTED = "finalists.selected"
 TALLY_FINAL = "tally.final"
 RANKING_FINAL = "ranking.final"
+JUROR_LISTED = "juror.listed"
 
 
 class FinalistSchema(Schema):
@@ -68,3 +70,10 @@ class RankingEventSchema(RoundEventSchema):
     """The jury's final ranking of an edition, sent when jury scoring closes."""
 
     ranking = fields.List(fields.Nested(RankedFinalistSchema), required=True)
+
+
+class JurorListedEventSchema(Schema):
+    """A juror of an edition, as voting needs to know them: the keyed hash of the person."""
+
+    edition = fields.String(required=True)
+    person_hash = fields.String(required=True, validate=validate.Length(equal=64))

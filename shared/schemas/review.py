@@ -15,6 +15,7 @@ REASONS = (
     "finalist_burst",
     "similar_addresses",
     "machine_rhythm",
+    "juror",
 )
 MAX_IDS = 1000
 

@@ -1,9 +1,10 @@
-"""Who a voter is: the normalised e-mail address, kept only as a keyed hash.
+"""Who a person is: the normalised e-mail address, kept only as a keyed hash.
 
 Mail providers that ignore dots or `+tags` in the local part deliver several spellings to
 one mailbox; normalising folds those spellings into one person, so one person has one
-vote. The hash is HMAC-SHA256 with a key of the service's own, so a leaked table cannot be
-matched against a list of addresses without that key.
+vote. The hash is HMAC-SHA256 with the platform's key (VOTER_HASH_KEY, else derived from
+the secret key), so a leaked table cannot be matched against a list of addresses without
+it; jury uses the same key to tell voting which persons are jurors (they may not vote).
 """
 
 from __future__ import annotations
@@ -63,6 +64,12 @@ def hash_key(voter_hash_key: str, secret_key: str) -> bytes:
     if voter_hash_key:
         return voter_hash_key.encode()
     return hmac.new(secret_key.encode(), HASH_LABEL, hashlib.sha256).digest()
+
+
+def person_hash(settings, email: str) -> str:
+    """The keyed hash of the person behind `email`, under the settings' key."""
+    key = hash_key(settings.voter_hash_key, settings.secret_key)
+    return keyed_hash(key, normalise(email))
 
 
 def keyed_hash(key: bytes, value: str) -> str:
