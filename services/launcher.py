@@ -14,6 +14,7 @@ from pathlib import Path
 from services.cli import init_databases, issue_staff_token, sessions_of
 from services.nominations.demo import seed_demo
 from shared import config
+from shared.db import SchemaOutdated
 from shared.redis_server import LocalRedis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,6 +95,9 @@ def run_all() -> int:
             print(f"{service:12} {url}", flush=True)
         print(f"staff token  {token}", flush=True)
         return honcho.wait()
+    except SchemaOutdated as exc:
+        print(exc, file=sys.stderr, flush=True)
+        return 1
     except KeyboardInterrupt:
         return 0
     finally:
