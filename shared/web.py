@@ -14,6 +14,8 @@ from flask import Blueprint, Flask, render_template, request, session
 from flask_babel import Babel, get_locale, gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from shared.moments import local_moment
+
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 JSON_PREFIXES = ("/api/", "/healthz", "/metrics", "/openapi.json")
@@ -72,3 +74,4 @@ def init_app(app: Flask) -> None:
         if (blueprint.url_prefix or "").startswith("/api"):
             csrf.exempt(blueprint)
     app.jinja_env.globals.update(languages=LANGUAGES, get_locale=get_locale)
+    app.jinja_env.filters["local_moment"] = local_moment

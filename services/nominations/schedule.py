@@ -1,17 +1,16 @@
-"""The edition the public pages are about, and its deadlines as people read them: a local
-date and time in the edition's time zone (summer time included), the zone written out."""
+"""The edition the public pages are about, and its deadlines as people read them
+(shared/moments.py: in the edition's time zone, the zone written out)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time, get_timezone_location
-from flask_babel import get_locale, gettext, lazy_gettext
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.nominations.models import Edition
+from shared.moments import local_moment
 
 # The windows as the home page lists them: open is inclusive, close exclusive ("until").
 DEADLINES = (
@@ -54,20 +53,6 @@ def current_edition(session: Session, now: dt.datetime) -> Edition | None:
         if edition is not None:
             return edition
     return None
-
-
-def local_moment(moment: dt.datetime, zone_name: str) -> str:
-    """A moment as a reader in the edition's zone says it, e.g. "vrijdag 27 maart 2026 om
-    23:59 (tijd in België, CET)"; the abbreviation tells summer (CEST) from winter time."""
-    zone = ZoneInfo(zone_name)
-    local, locale = moment.astimezone(zone), get_locale()
-    return gettext(
-        "%(date)s om %(time)s (%(zone)s, %(abbreviation)s)",
-        date=format_date(local, "full", locale=locale),
-        time=format_time(local, "HH:mm", tzinfo=zone, locale=locale),
-        zone=get_timezone_location(zone, locale=locale),
-        abbreviation=local.tzname(),
-    )
 
 
 def deadlines(edition: Edition) -> list[dict]:

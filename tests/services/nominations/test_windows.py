@@ -14,8 +14,8 @@ from werkzeug.exceptions import Conflict
 from services.nominations.editions import get_edition
 from services.nominations.finalists import choose_finalists
 from services.nominations.nominations import nominate
-from services.nominations.schedule import local_moment
 from services.nominations.winners import publish_winners
+from shared.moments import local_moment
 from shared.schemas.nominations import NominationSchema, WinnersSchema
 from tests.services.nominations.conftest import nomination_body
 
