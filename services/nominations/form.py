@@ -45,12 +45,12 @@ HELP = {
     "problem": lazy_gettext("Beschrijf het probleem in 20 tot 3000 tekens."),
     "solution": lazy_gettext("Beschrijf wat er gerealiseerd werd in 20 tot 3000 tekens."),
     "impact": lazy_gettext("Beschrijf de impact in 20 tot 3000 tekens."),
-    "nominator_name": lazy_gettext("Vul uw naam in."),
+    "nominator_name": lazy_gettext("Vul je naam in."),
     "nominator_email": lazy_gettext(
-        "Vul uw e-mailadres in, zoals naam@voorbeeld.be: daar komt de bevestigingslink."
+        "Vul je e-mailadres in, zoals naam@voorbeeld.be: daar komt de bevestigingslink."
         " Wegwerpadressen kunnen niet."
     ),
-    "consent": lazy_gettext("Vink aan dat u de privacytekst gelezen hebt en akkoord gaat."),
+    "consent": lazy_gettext("Vink aan dat je de privacytekst gelezen hebt en akkoord gaat."),
 }
 REGION_NAMES = dict(
     zip(

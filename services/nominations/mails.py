@@ -23,7 +23,7 @@ def send_confirmation(session: Session, payload: dict) -> None:
     if nominator is None or nominator.confirmed_at is not None:
         return
     with force_locale(nominator.lang):
-        subject = gettext("Bevestig uw nominatie voor Radicale Vernieuwers")
+        subject = gettext("Bevestig je nominatie voor Radicale Vernieuwers")
         text = render_template(
             "mail/confirm.txt",
             nominator=nominator,
@@ -41,7 +41,7 @@ def send_nominee_notice(session: Session, payload: dict) -> None:
         return
     # The nominee wrote nothing themselves: the nominator's language is the best guess.
     with force_locale(nomination.nominators[0].lang):
-        subject = gettext("U bent genomineerd voor Radicale Vernieuwers")
+        subject = gettext("Je bent genomineerd voor Radicale Vernieuwers")
         text = render_template(
             "mail/nominee.txt", nomination=nomination, link=decline_link(nomination.id)
         )

@@ -22,9 +22,9 @@ DEADLINES = (
 )
 PHASES = {
     "upcoming": lazy_gettext("De nominaties openen binnenkort."),
-    "nominations": lazy_gettext("U kunt nu een sociale vernieuwer nomineren."),
+    "nominations": lazy_gettext("Je kunt nu een sociale vernieuwer nomineren."),
     "screening": lazy_gettext("Het secretariaat bekijkt de nominaties; de finalisten volgen."),
-    "voting": lazy_gettext("De publieksstemming loopt: stem op uw favoriete finalist."),
+    "voting": lazy_gettext("De publieksstemming loopt: stem op je favoriete finalist."),
     "jury": lazy_gettext("De stemming is gesloten; de jury beoordeelt de finalisten."),
     "closed": lazy_gettext("Deze editie is afgelopen."),
 }

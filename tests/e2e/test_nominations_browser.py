@@ -20,8 +20,8 @@ TYPED = {
     "Welk maatschappelijk probleem pakt de vernieuwing aan?": "Energie is te duur voor gezinnen.",
     "Wat werd er concreet gerealiseerd?": "Een bibliotheek waar gezinnen zuinige toestellen lenen.",
     "Wat is de impact? Voor wie maakt het een verschil?": "Driehonderd gezinnen verbruiken minder.",
-    "Uw naam": "An Peeters",
-    "Uw e-mailadres": "an.peeters@telenet.be",
+    "Je naam": "An Peeters",
+    "Je e-mailadres": "an.peeters@telenet.be",
 }
 
 
@@ -50,7 +50,7 @@ def test_nominate_in_dutch_and_confirm_from_the_mail(settings_for, serve, page, 
     page.get_by_label("Ik heb de privacytekst gelezen en ga akkoord.").check()
     page.get_by_role("button", name="Nominatie versturen").click()
     page.wait_for_url("**/nomineren/bedankt")
-    assert "Bedankt voor uw nominatie" in page.content()
+    assert "Bedankt voor je nominatie" in page.content()
 
     relay(app).sweep()
     drain(app)

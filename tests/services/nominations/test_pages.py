@@ -25,7 +25,7 @@ def page(hub, path: str = "/", **options) -> str:
 def test_home_shows_the_edition_its_phase_and_the_form_link(hub):
     text = page(hub)
     assert "Radicale Vernieuwers test" in text
-    assert "U kunt nu een sociale vernieuwer nomineren." in text
+    assert "Je kunt nu een sociale vernieuwer nomineren." in text
     assert 'href="/nomineren"' in text
 
 
@@ -142,7 +142,7 @@ def test_errors_come_back_at_their_fields_with_what_was_typed(form_hub):
     for field in ("nominee_email", "consent", "problem"):
         assert f'href="#{field}"' in text and f'id="{field}-error"' in text
     assert 'value="geen-adres"' in text and ">Kort</textarea>" in text
-    assert "Vink aan dat u de privacytekst gelezen hebt" in text
+    assert "Vink aan dat je de privacytekst gelezen hebt" in text
     assert count(form_hub) == 0
 
 
