@@ -16,6 +16,7 @@ from sqlalchemy import (
     inspect,
     make_url,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 SQLITE_MMAP_BYTES = 256 * 2**20
@@ -103,6 +104,11 @@ def _sqlite_begin(connection) -> None:
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded attributes after commit (handlers return what they stored)."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def dialect_insert(dialect: str):
+    """The INSERT construct of a dialect (SQLite or PostgreSQL), for ON CONFLICT clauses."""
+    return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
 
 
 class SchemaOutdated(RuntimeError):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from typing import NamedTuple
 
 # Domains that are one mailbox provider (googlemail.com is gmail.com).
 SAME_PROVIDER = {"googlemail.com": "gmail.com"}
@@ -59,17 +60,22 @@ def shape(normalised: str) -> str:
     return f"{DIGITS.sub('', local)}@{domain}"
 
 
-def hash_key(voter_hash_key: str, secret_key: str) -> bytes:
-    """The HMAC key: VOTER_HASH_KEY, else one derived from the secret key under a fixed label."""
-    if voter_hash_key:
-        return voter_hash_key.encode()
-    return hmac.new(secret_key.encode(), HASH_LABEL, hashlib.sha256).digest()
+class Person(NamedTuple):
+    """Who typed an address, as the platform keeps it: keyed hashes only."""
+
+    hash: str  # of the normalised address: one person, one vote
+    shape_hash: str  # of its shape: name1@ and name2@ share it
 
 
-def person_hash(settings, email: str) -> str:
-    """The keyed hash of the person behind `email`, under the settings' key."""
-    key = hash_key(settings.voter_hash_key, settings.secret_key)
-    return keyed_hash(key, normalise(email))
+def identify(settings, email: str) -> Person:
+    """The person behind a typed address, under the settings' key (VOTER_HASH_KEY, else one
+    derived from the secret key under a fixed label)."""
+    if settings.voter_hash_key:
+        key = settings.voter_hash_key.encode()
+    else:
+        key = hmac.new(settings.secret_key.encode(), HASH_LABEL, hashlib.sha256).digest()
+    normalised = normalise(email)
+    return Person(keyed_hash(key, normalised), keyed_hash(key, shape(normalised)))
 
 
 def keyed_hash(key: bytes, value: str) -> str:

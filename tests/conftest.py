@@ -17,6 +17,7 @@ import uuid
 from dataclasses import fields
 from pathlib import Path
 
+import psycopg
 import pytest
 from redis import Redis
 from redis.exceptions import RedisError
@@ -31,6 +32,7 @@ from tests.factories import issue_token
 
 ROOT = Path(__file__).resolve().parent.parent
 MACHINE_REDIS = "redis://127.0.0.1:6379/11"
+POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 
 
 def _answers(url: str) -> bool:
@@ -222,3 +224,25 @@ def page(browser):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture
+def pg_database():
+    """Make PostgreSQL databases of this test's own, dropped afterwards: new(prefix) -> URL.
+    Skips the test where no PostgreSQL answers on 127.0.0.1:5432."""
+    try:
+        admin = psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=2)
+    except psycopg.OperationalError:
+        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
+    made: list[str] = []
+
+    def new(prefix: str = "rv") -> str:
+        name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+        admin.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return f"{POSTGRES}/{name}"
+
+    yield new
+    for name in made:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    admin.close()

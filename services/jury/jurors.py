@@ -11,7 +11,7 @@ from werkzeug.exceptions import Conflict, NotFound
 from services.jury.models import DRAFT, SUBMITTED, Edition, Finalist, Juror, LoginLink, Scorecard
 from shared.backends import backends
 from shared.events import envelope, publish
-from shared.people import person_hash
+from shared.people import identify
 from shared.schemas.contest import JUROR_LISTED, JurorListedEventSchema
 
 MAIL_LOGIN = "mail.juror_login"
@@ -40,7 +40,7 @@ def invite(session: Session, edition: Edition, data: dict, staff: str) -> Juror:
 
 def _tell_voting(session: Session, edition: Edition, email: str) -> None:
     """Jurors may not vote: voting learns the juror's person hash (never the address)."""
-    payload = {"edition": edition.slug, "person_hash": person_hash(backends().settings, email)}
+    payload = {"edition": edition.slug, "person_hash": identify(backends().settings, email).hash}
     publish(session, envelope(JUROR_LISTED, "jury", JUROR_LISTED_EVENT.dump(payload)), ["voting"])
 
 

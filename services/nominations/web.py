@@ -72,6 +72,7 @@ def winners():
     return response
 
 
+@bp.errorhandler(LinkInvalid)
 def link_problem(exc: LinkInvalid):
     """The page for a link that cannot be used: 410 when it expired, 404 when it is wrong."""
     expired = isinstance(exc, LinkExpired)
@@ -82,35 +83,23 @@ def link_problem(exc: LinkInvalid):
 @bp.get("/nominations/confirm/<token>")
 def confirm(token: str):
     """Confirm a nomination from the link in the nominator's mail."""
-    try:
-        with backends().sessions.begin() as session:
-            outcome = confirmation.confirm(session, token)
-            page = render_template("confirmed.html", outcome=outcome)
-    except LinkInvalid as exc:
-        return link_problem(exc)
-    return page
+    with backends().sessions.begin() as session:
+        outcome = confirmation.confirm(session, token)
+        return render_template("confirmed.html", outcome=outcome)
 
 
 @bp.get("/nominations/decline/<token>")
 def decline(token: str):
     """The nominee's page: ask not to be shown in public (a button, so that a mail scanner
     opening the link changes nothing)."""
-    try:
-        with backends().sessions() as session:
-            nomination = confirmation.nomination_for_decline(session, token)
-            page = render_template("decline.html", nomination=nomination)
-    except LinkInvalid as exc:
-        return link_problem(exc)
-    return page
+    with backends().sessions() as session:
+        nomination = confirmation.nomination_for_decline(session, token)
+        return render_template("decline.html", nomination=nomination)
 
 
 @bp.post("/nominations/decline/<token>")
 def decline_post(token: str):
     """Hide the nominee's name and organisation from public pages."""
-    try:
-        with backends().sessions.begin() as session:
-            outcome = confirmation.decline(session, token)
-            page = render_template("decline.html", nomination=outcome.nomination)
-    except LinkInvalid as exc:
-        return link_problem(exc)
-    return page
+    with backends().sessions.begin() as session:
+        outcome = confirmation.decline(session, token)
+        return render_template("decline.html", nomination=outcome.nomination)

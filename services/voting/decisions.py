@@ -47,7 +47,7 @@ def decide_many(session: Session, votes: list[Vote], status: str, note: str, sta
 def resend_final_tally(session: Session, edition: Edition) -> None:
     """After decisions on a closed edition whose final tally went out, send the tally again
     (same close), so the hub's results follow staff's review."""
-    if edition.tally_sent_for is not None and edition.tally_sent_for == edition.voting_close:
+    if edition.tally_sent_for == edition.voting_close:
         send_tally(session, edition)
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 import functools
 
 from sqlalchemy import Connection, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from services.voting.models import Edition, Finalist, Vote, VoteCount
+from shared.db import dialect_insert
 from shared.finalists import finalists_of
 
-INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 NOT_COUNTED = ("quarantined", "unconfirmed", "rejected")
 COUNTS = VoteCount.__table__
 
@@ -25,7 +24,7 @@ COUNTS = VoteCount.__table__
 @functools.cache
 def _upsert(dialect: str):
     # Built once, on the table (no ORM bulk path): it runs with every vote.
-    insert = INSERTS[dialect](COUNTS)
+    insert = dialect_insert(dialect)(COUNTS)
     return insert.on_conflict_do_update(
         index_elements=["edition_id", "finalist_id", "status"],
         set_={"votes": COUNTS.c.votes + insert.excluded.votes},

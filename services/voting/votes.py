@@ -8,9 +8,10 @@ most `vote_limit_person` such mails again: past it the answer stays the same and
 goes, so neither the answer nor a 429 tells anyone whether an address voted.
 
 The vote row is its own mail's outbox: a vote holding an address and no `mailed_at` is due a
-mail, which the relay's periodic duty (services/voting/mails.py) hands to the event bus within
-about a second. So intake writes the vote and its counter, nothing else: one INSERT ... SELECT
-checks the edition's window and the finalist and stores the vote, one upsert counts it.
+mail, which the relay's periodic duty (`queue_mails` in services/voting/jobs.py) hands to the
+event bus within about a second. So intake writes the vote and its counter, nothing else:
+one INSERT ... SELECT checks the edition's window and the finalist and stores the vote, one
+upsert counts it.
 """
 
 from __future__ import annotations
@@ -24,45 +25,42 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import current_app
 from limits import parse
 from marshmallow import ValidationError
 from redis.exceptions import RedisError
 from sqlalchemy import JSON, Boolean, Connection, Float, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.exceptions import Conflict, NotFound
 
 from services.voting import tally
 from services.voting.config import VotingSettings
 from services.voting.models import Edition, Finalist, Vote
-from shared import people
 from shared.backends import backends
-from shared.db import UTCDateTime
+from shared.db import UTCDateTime, dialect_insert
 from shared.limits import client_address, client_network, in_fallback, limiter
 from shared.models import utcnow
+from shared.people import identify
 
-INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 VOTES = Vote.__table__
 _SQLITE_WRITER = threading.Lock()
 _LOCK_FILES: dict[str, int] = {}
 
 
-def settings() -> VotingSettings:
-    """The voting settings of the current app."""
-    return current_app.extensions["rv"].settings
-
-
 def limited(view):
     """Apply vote intake's limits to a view; the API and the page share their counters."""
     shared = (
-        (lambda: settings().vote_limit_address, "vote-address", client_address, None),
-        (lambda: settings().vote_limit_network, "vote-network", client_network, None),
-        (lambda: settings().vote_limit_overall, "vote-all", lambda: "all", None),
-        (lambda: settings().vote_limit_fallback, "vote-process", lambda: "process", _alive),
+        ("vote_limit_address", "vote-address", client_address, None),
+        ("vote_limit_network", "vote-network", client_network, None),
+        ("vote_limit_overall", "vote-all", lambda: "all", None),
+        ("vote_limit_fallback", "vote-process", lambda: "process", _alive),
     )
-    for limit, scope, key, exempt_when in shared:
+    for setting, scope, key, exempt_when in shared:
+        limit = functools.partial(_setting, setting)
         view = limiter.shared_limit(limit, scope=scope, key_func=key, exempt_when=exempt_when)(view)
     return view
+
+
+def _setting(name: str) -> str:
+    return getattr(backends().settings, name)
 
 
 def _alive() -> bool:
@@ -122,16 +120,13 @@ def take_vote(
 ) -> None:
     """Store a vote (VoteInSchema data) cast now from this request's network, or, for a
     person who voted before, mail them again; 404, 409 or 422 when it cannot be cast."""
-    b = backends()
-    normalised = people.normalise(data["email"])
-    key = people.hash_key(b.settings.voter_hash_key, b.settings.secret_key)
-    person = people.keyed_hash(key, normalised)
+    person = identify(backends().settings, data["email"])
     row = {
         "id": str(uuid.uuid4()),
         "slug": slug,
         "finalist_id": data["finalist_id"],
-        "person_hash": person,
-        "shape_hash": people.keyed_hash(key, people.shape(normalised)),
+        "person_hash": person.hash,
+        "shape_hash": person.shape_hash,
         "email": data["email"],
         "lang": lang,
         "network": client_network(),
@@ -146,8 +141,8 @@ def take_vote(
             return
         # Nothing stored: the edition, its window or the finalist refuse it, or a repeat.
         edition_id = open_edition(connection, slug, row["finalist_id"], row["now"])
-        if _mail_allowed(person):
-            _readdress(connection, edition_id, person, data["email"], lang)
+        if _mail_allowed(person.hash):
+            _readdress(connection, edition_id, person.hash, data["email"], lang)
 
 
 @functools.cache
@@ -181,7 +176,7 @@ def _insert_vote(dialect: str):
             Edition.voting_close > now,
         )
     )
-    insert = INSERTS[dialect](VOTES).from_select(list(values), source)
+    insert = dialect_insert(dialect)(VOTES).from_select(list(values), source)
     return insert.on_conflict_do_nothing(index_elements=["edition_id", "person_hash"]).returning(
         VOTES.c.edition_id
     )
@@ -206,7 +201,7 @@ def _mail_allowed(person: str) -> bool:
     """Count a mail sent again to a person; False past `vote_limit_person` (a new person's
     first mail always goes, uncounted: the hot path of a peak makes no call for it). Redis
     failing between the view's own limit checks and this one lets the mail go."""
-    s = settings()
+    s: VotingSettings = backends().settings
     try:
         return limiter.limiter.hit(
             _parsed(s.vote_limit_person), "vote-person", s.queue_prefix, person

@@ -13,12 +13,13 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from marshmallow import ValidationError
 from sqlalchemy import select
-from werkzeug.exceptions import Conflict, NotFound
+from werkzeug.exceptions import Conflict
 
 from services.voting import confirmation, votes
 from services.voting.confirmation import Outcome
 from services.voting.models import Edition, Finalist
 from shared.backends import backends
+from shared.editions import edition_or_404
 from shared.finalists import finalists_of
 from shared.limits import client_address, limiter
 from shared.models import utcnow
@@ -96,10 +97,7 @@ def _form_seconds() -> float:
 def _invalid(slug: str, values: dict, messages: dict):
     errors = {name: _message(name) for name in messages}
     with backends().sessions() as session:
-        edition = session.scalar(select(Edition).where(Edition.slug == slug))
-        if edition is None:
-            raise NotFound()
-        return _form(session, edition, values, errors, 422)
+        return _form(session, edition_or_404(session, Edition, slug), values, errors, 422)
 
 
 def _message(field: str) -> str:
@@ -124,7 +122,7 @@ PAGES = {
 
 
 @bp.get("/votes/confirm/<token>")
-@limiter.limit(lambda: votes.settings().confirm_limit_address, key_func=client_address)
+@limiter.limit(lambda: backends().settings.confirm_limit_address, key_func=client_address)
 def confirm(token: str):
     """The link in the mail: confirms the vote, which is in the tally once this answers."""
     try:

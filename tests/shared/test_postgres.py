@@ -3,36 +3,17 @@ created for this test and dropped afterwards. Skipped where no PostgreSQL answer
 
 from __future__ import annotations
 
-import uuid
-
-import psycopg
 import pytest
 
 from tests.factories import edition_body, issue_token
 from tests.shared.bus_helpers import applied_count, drain, outbox_states, relay, replica
 
-SERVER = "postgresql://postgres@127.0.0.1:5432"
-
-
-def _admin() -> psycopg.Connection:
-    return psycopg.connect(f"{SERVER}/test", autocommit=True, connect_timeout=2)
-
 
 @pytest.fixture
-def pg_env(make_env):
+def pg_env(make_env, pg_database):
     """Database URLs of three fresh PostgreSQL databases."""
-    try:
-        admin = _admin()
-    except psycopg.OperationalError:
-        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
-    names = {s: f"rv_{s}_{uuid.uuid4().hex[:8]}" for s in ("nominations", "voting", "jury")}
-    for name in names.values():
-        admin.execute(f'CREATE DATABASE "{name}"')
-    env = make_env(**{f"{s.upper()}_DATABASE_URL": f"{SERVER}/{n}" for s, n in names.items()})
-    yield env
-    for name in names.values():
-        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin.close()
+    urls = {s: pg_database(f"rv_{s}") for s in ("nominations", "voting", "jury")}
+    return make_env(**{f"{s.upper()}_DATABASE_URL": url for s, url in urls.items()})
 
 
 def test_the_bus_delivers_and_acknowledges_on_postgresql(stack, pg_env):

@@ -3,9 +3,6 @@ nomination's way from intake to winners. Skipped where no PostgreSQL answers."""
 
 from __future__ import annotations
 
-import uuid
-
-import psycopg
 import pytest
 
 from services import registry
@@ -14,27 +11,14 @@ from shared.db import create_schema
 from tests.factories import edition_body, iso, issue_token
 from tests.services.nominations.conftest import Hub
 
-SERVER = "postgresql://postgres@127.0.0.1:5432"
-
 
 @pytest.fixture
-def pg_hub(settings_for, tmp_path):
+def pg_hub(settings_for, tmp_path, pg_database):
     """A hub on a PostgreSQL database of its own, with an edition open for nominations."""
-    try:
-        admin = psycopg.connect(f"{SERVER}/postgres", autocommit=True, connect_timeout=2)
-    except psycopg.OperationalError:
-        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
-    name = f"rv_hub_{uuid.uuid4().hex[:8]}"
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        app = registry.create_app(
-            "nominations", settings_for("nominations", database_url=f"{SERVER}/{name}")
-        )
-        try:
-            yield Hub(app, *_edition(app), tmp_path / "outbox")
-        finally:
-            app.extensions["rv"].engine.dispose()
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    settings = settings_for("nominations", database_url=pg_database("rv_hub"))
+    app = registry.create_app("nominations", settings)
+    yield Hub(app, *_edition(app), tmp_path / "outbox")
+    app.extensions["rv"].engine.dispose()
 
 
 def _edition(app) -> tuple[str, dict]:

@@ -3,7 +3,7 @@ confirmed vote is held for staff with the reason `juror`."""
 
 from __future__ import annotations
 
-from shared.people import person_hash
+from shared.people import identify
 from shared.schemas.contest import JUROR_LISTED
 from tests.services.voting.conftest import apply
 
@@ -14,7 +14,7 @@ def list_juror(voting, address: str) -> None:
     apply(
         voting.app,
         JUROR_LISTED,
-        {"edition": voting.slug, "person_hash": person_hash(settings, address)},
+        {"edition": voting.slug, "person_hash": identify(settings, address).hash},
     )
 
 
