@@ -58,17 +58,23 @@ def _bearer() -> str:
     return token.strip()
 
 
-def authenticate(session: Session, scope: str) -> StaffToken:
-    """The live token of this request, checked for `scope`: 401 without one, 403 without it."""
-    row = session.scalar(
+def live_token(session: Session, token_hash: str | None) -> StaffToken | None:
+    """The unrevoked staff token with this hash, if any."""
+    if not token_hash:
+        return None
+    return session.scalar(
         select(StaffToken).where(
-            StaffToken.token_hash == hash_token(_bearer()), StaffToken.revoked_at.is_(None)
+            StaffToken.token_hash == token_hash, StaffToken.revoked_at.is_(None)
         )
     )
+
+
+def authenticate(session: Session, scope: str) -> StaffToken:
+    """The live token of this request, checked for `scope`: 401 without one, 403 without it."""
+    row = live_token(session, hash_token(_bearer()))
     if row is None:
         raise Unauthorized("This staff token is not valid or was revoked.")
-    scopes = row.scopes.split()
-    if scope not in scopes and "admin" not in scopes:
+    if not row.grants(scope):
         raise Forbidden(f"This staff token lacks the {scope!r} right.")
     return row
 

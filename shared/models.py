@@ -27,6 +27,11 @@ class StaffToken(SharedBase):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
+    def grants(self, scope: str) -> bool:
+        """Whether this token carries `scope` (admin carries every scope)."""
+        scopes = self.scopes.split()
+        return scope in scopes or "admin" in scopes
+
 
 class OutboxEvent(SharedBase):
     """An event for one consumer, written in the transaction of the change that caused it.

@@ -12,10 +12,9 @@ import functools
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.exceptions import Forbidden
 
-from shared.auth import hash_token
+from shared.auth import hash_token, live_token
 from shared.backends import backends
 from shared.models import StaffToken
 
@@ -24,16 +23,10 @@ SESSION_KEY = "staff_token_hash"
 START = "/staff/"
 
 
-def live_token(token_hash: str | None) -> StaffToken | None:
-    """The unrevoked staff token with this hash, if any."""
-    if not token_hash:
-        return None
+def signed_in(token_hash: str | None) -> StaffToken | None:
+    """The live staff token a page session holds (by its hash), if any."""
     with backends().sessions() as db:
-        return db.scalar(
-            select(StaffToken).where(
-                StaffToken.token_hash == token_hash, StaffToken.revoked_at.is_(None)
-            )
-        )
+        return live_token(db, token_hash)
 
 
 def safe_target(target: str | None) -> str:
@@ -49,7 +42,7 @@ def login():
     target = safe_target(request.values.get("next"))
     if request.method == "GET":
         return render_template("staff_login.html", target=target, error=None)
-    row = live_token(hash_token(request.form.get("token", "").strip()))
+    row = signed_in(hash_token(request.form.get("token", "").strip()))
     if row is None:
         error = _("Deze staff-token is niet geldig of werd ingetrokken.")
         return render_template("staff_login.html", target=target, error=error), 401
@@ -79,11 +72,10 @@ def staff_page(scope: str):
     def decorate(view):
         @functools.wraps(view)
         def wrapped(*args, **kwargs):
-            row = live_token(session.get(SESSION_KEY))
+            row = signed_in(session.get(SESSION_KEY))
             if row is None:
                 return redirect(_sign_in_first(), 303)
-            scopes = row.scopes.split()
-            if scope not in scopes and "admin" not in scopes:
+            if not row.grants(scope):
                 raise Forbidden(_("Deze staff-token geeft geen toegang tot deze pagina."))
             g.staff = row.name
             return view(*args, **kwargs)
