@@ -11,21 +11,16 @@ from werkzeug.exceptions import Conflict, NotFound
 from services.jury.models import DRAFT, SUBMITTED, Edition, Finalist, Juror, LoginLink, Scorecard
 from shared.backends import backends
 from shared.events import envelope, publish
-from shared.people import identify
+from shared.people import identify, normalise
 from shared.schemas.contest import JUROR_LISTED, JurorListedEventSchema
 
 MAIL_LOGIN = "mail.juror_login"
 JUROR_LISTED_EVENT = JurorListedEventSchema()
 
 
-def email_key(email: str) -> str:
-    """How a juror's address is matched when they ask for a new link: trimmed, lower case."""
-    return email.strip().lower()
-
-
 def invite(session: Session, edition: Edition, data: dict, staff: str) -> Juror:
     """Add a juror to the edition and mail them a login link; 409 if the address is taken."""
-    juror = Juror(edition_id=edition.id, email_key=email_key(data["email"]), invited_by=staff)
+    juror = Juror(edition_id=edition.id, email_key=normalise(data["email"]), invited_by=staff)
     for name in ("name", "email", "lang"):
         setattr(juror, name, data[name])
     try:
@@ -58,7 +53,7 @@ def resend_links(session: Session, email: str) -> int:
 
     The caller answers the same whatever this returns, so nobody learns who is a juror.
     """
-    jurors = session.scalars(select(Juror).where(Juror.email_key == email_key(email))).all()
+    jurors = session.scalars(select(Juror).where(Juror.email_key == normalise(email))).all()
     for juror in jurors:
         send_login_link(session, juror)
     return len(jurors)

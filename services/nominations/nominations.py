@@ -20,6 +20,7 @@ from werkzeug.exceptions import Conflict
 from services.nominations.models import Edition, Nomination, Nominator
 from shared.events import envelope, publish
 from shared.models import utcnow
+from shared.people import normalise
 
 MAIL_CONFIRM = "mail.nomination_confirm"
 LEGAL_FORMS = frozenset({"vzw", "asbl", "bv", "bvba", "nv", "cv", "cvba", "vof", "ivzw", "aisbl"})
@@ -38,14 +39,9 @@ def fold(text: str) -> str:
     return " ".join(w for w in re.findall(r"[a-z0-9]+", plain.casefold()) if w not in LEGAL_FORMS)
 
 
-def address_key(address: str) -> str:
-    """An address as the hub compares it: one mailbox, whatever the case it was typed in."""
-    return address.strip().casefold()
-
-
 def same_address(a: str, b: str) -> bool:
-    """Whether two typed addresses are one mailbox as far as the hub cares."""
-    return address_key(a) == address_key(b)
+    """Whether two typed addresses are one mailbox (shared/people.py: case, provider aliases)."""
+    return normalise(a) == normalise(b)
 
 
 def nominate(
@@ -76,7 +72,7 @@ def innovation_keys(data: dict) -> dict:
     """The keys that find this innovation again: organisation and name, nominee address."""
     return {
         "name_key": f"{fold(data['organisation'])}|{fold(data['nominee_name'])}",
-        "email_key": address_key(data["nominee_email"]),
+        "email_key": normalise(data["nominee_email"]),
     }
 
 
