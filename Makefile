@@ -7,6 +7,8 @@ INSTALLED := $(VENV)/.installed
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard shared/translations/*/LC_MESSAGES/*.po services/*/translations/*/LC_MESSAGES/*.po))
 # Browser tests drive Debian's Chromium (Playwright's own download is not used).
 CHROMIUM := /usr/bin/chromium
+# The accessibility checks inject axe-core, pinned in package-lock.json, into the pages.
+AXE := node_modules/axe-core/axe.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint format staff-token revoke-token migrate bench-bus bench-votes clean
@@ -23,11 +25,20 @@ $(CHROMIUM):
 	$(SUDO) apt-get install -y --no-install-recommends chromium || \
 		($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium)
 
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 run: $(INSTALLED) $(CATALOGUES)
 	$(BIN)/python -m services.cli run
 
-test: $(INSTALLED) $(CATALOGUES) $(CHROMIUM) lint
+# The whole suite runs twice: on SQLite files, then on PostgreSQL.
+test: $(INSTALLED) $(CATALOGUES) $(CHROMIUM) $(AXE) lint
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --database=postgresql
+
+migrate: $(INSTALLED)
+	$(BIN)/python -m services.cli migrate
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -69,7 +69,6 @@ from services import registry
 from services.nominations.models import Edition
 from shared import config
 from shared.backends import make_backends
-from shared.db import create_schema, make_engine
 from shared.editions import SCHEDULED, schedule_payload
 from shared.events import envelope, publish
 from shared.models import AppliedEvent, OutboxEvent
@@ -165,8 +164,7 @@ def stack() -> Iterator[Stack]:
             }
             s = Stack(data_dir, env, Redis.from_url(url), [])
             for service in ("nominations", "voting"):
-                engine = make_engine(s.settings(service).database_url)
-                create_schema(engine, registry.metadata(service))
+                registry.schema(service).upgrade(s.settings(service).database_url)
             try:
                 s.processes.append(spawn(s, "relay", "nominations"))
                 s.processes.append(spawn(s, "worker", "voting"))

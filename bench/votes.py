@@ -37,10 +37,10 @@ from string import ascii_lowercase
 import psutil
 from flask import Flask, jsonify
 
+from services import registry
 from services.voting.config import load
 from services.voting.jobs import HANDLERS
-from services.voting.models import Base
-from shared.db import create_schema, make_engine, make_sessionmaker
+from shared.db import make_engine, make_sessionmaker
 from shared.events import consume, envelope
 from shared.models import utcnow
 from shared.redis_server import LocalRedis, free_port
@@ -165,8 +165,9 @@ def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 30) -> Non
 
 def prepare(env: dict) -> dict[str, list[str]]:
     """Schemas, and the two editions with their finalists as the hub would send them."""
-    engine = make_engine(load(env).database_url)
-    create_schema(engine, Base.metadata)
+    url = load(env).database_url
+    registry.schema("voting").upgrade(url)
+    engine = make_engine(url)
     sessions = make_sessionmaker(engine)
     now = utcnow().replace(microsecond=0)
     ids = {slug: [str(uuid.uuid4()) for _ in range(FINALISTS)] for slug in (SLUG, TALLY_SLUG)}

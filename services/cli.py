@@ -1,7 +1,8 @@
 """The project's commands: `python -m services.cli --help`.
 
 run          every service, worker and relay in the foreground (make run)
-init-db      create the tables of every service
+migrate      bring every service's database to the newest migration (make migrate)
+revision     write a new migration of one service from its models
 staff-token  a new staff token, accepted by all three services (make staff-token)
 revoke-token revoke a staff member's tokens in all three services
 worker       the rq worker of one service (wraps `rq worker` with the bus's settings)
@@ -12,6 +13,7 @@ erase-voters erase the personal data of an edition's voters (hashes and counts s
 from __future__ import annotations
 
 import signal
+import tempfile
 import threading
 
 import click
@@ -19,10 +21,10 @@ from rq import SimpleWorker
 from sqlalchemy.orm import sessionmaker
 
 from services import registry
-from shared import config
+from shared import config, logs
 from shared.auth import SCOPES, new_token, revoke_tokens, store_token
 from shared.backends import backends
-from shared.db import create_schema, make_engine, make_sessionmaker
+from shared.db import make_engine, make_sessionmaker
 from shared.queues import SERIALIZER, queue
 from shared.relay import Relay
 
@@ -42,11 +44,10 @@ def sessions_of(service: str) -> sessionmaker:
     return make_sessionmaker(make_engine(registry.load_settings(service).database_url))
 
 
-def init_databases() -> None:
-    """Create the tables of every service where missing."""
+def migrate_databases() -> None:
+    """Bring every service's database to its newest migration (creating its tables)."""
     for service in config.SERVICES:
-        settings = registry.load_settings(service)
-        create_schema(make_engine(settings.database_url), registry.metadata(service))
+        registry.schema(service).upgrade(registry.load_settings(service).database_url)
 
 
 def issue_staff_token(name: str, scopes: tuple[str, ...]) -> str:
@@ -58,11 +59,23 @@ def issue_staff_token(name: str, scopes: tuple[str, ...]) -> str:
     return token
 
 
-@cli.command("init-db")
-def init_db_command() -> None:
-    """Create the tables of every service."""
-    init_databases()
-    click.echo("databases ready")
+@cli.command()
+def migrate() -> None:
+    """Bring every service's database to its newest migration."""
+    migrate_databases()
+    click.echo("databases at the newest migration")
+
+
+@cli.command()
+@click.argument("service", type=SERVICE)
+@click.option("-m", "--message", required=True, help="What the migration changes.")
+def revision(service: str, message: str) -> None:
+    """Write a new migration of SERVICE holding what its models add to the last one."""
+    schema = registry.schema(service)
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/{service}.db"
+        schema.upgrade(url)
+        schema.revision(url, message)
 
 
 @cli.command("staff-token")
@@ -70,7 +83,7 @@ def init_db_command() -> None:
 @click.option("--scope", "scopes", multiple=True, type=click.Choice(SCOPES), default=("admin",))
 def staff_token_command(name: str, scopes: tuple[str, ...]) -> None:
     """Print a new staff token for NAME (the last word of the output)."""
-    init_databases()
+    migrate_databases()
     click.echo(f"Staff token for {name} ({' '.join(scopes)}): {issue_staff_token(name, scopes)}")
 
 
@@ -90,6 +103,7 @@ def revoke_token_command(name: str) -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(service: str, burst: bool) -> None:
     """Run the rq worker of SERVICE: no fork per job, frequent maintenance, retries scheduled."""
+    logs.configure(service)
     app = registry.create_app(service)
     with app.app_context():
         b = backends()
@@ -107,6 +121,7 @@ def worker(service: str, burst: bool) -> None:
 @click.argument("service", type=SERVICE)
 def relay(service: str) -> None:
     """Run the outbox relay of SERVICE until SIGINT or SIGTERM."""
+    logs.configure(service)
     app = registry.create_app(service)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

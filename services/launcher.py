@@ -11,11 +11,11 @@ import time
 import urllib.request
 from pathlib import Path
 
-from services.cli import init_databases, issue_staff_token, sessions_of
+from services.cli import issue_staff_token, migrate_databases, sessions_of
 from services.nominations.demo import seed_demo
 from shared import config
-from shared.db import SchemaOutdated
 from shared.redis_server import LocalRedis
+from shared.schema import SchemaUntracked
 
 ROOT = Path(__file__).resolve().parent.parent
 READY_WITHIN = 60
@@ -80,7 +80,7 @@ def run_all() -> int:
     procfile = ROOT / "deploy" / "Procfile"
     honcho = None
     try:
-        init_databases()
+        migrate_databases()
         _seed()
         token = issue_staff_token("make-run", ("admin",))
         honcho = subprocess.Popen(
@@ -95,7 +95,7 @@ def run_all() -> int:
             print(f"{service:12} {url}", flush=True)
         print(f"staff token  {token}", flush=True)
         return honcho.wait()
-    except SchemaOutdated as exc:
+    except SchemaUntracked as exc:
         print(exc, file=sys.stderr, flush=True)
         return 1
     except KeyboardInterrupt:

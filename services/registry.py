@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import MetaData
 
 from shared.config import SERVICES, Settings
+from shared.schema import Schema
 
 
 def create_app(service: str, config: Settings | None = None) -> Flask:
@@ -30,4 +32,9 @@ def metadata(service: str) -> MetaData:
     return importlib.import_module(f"services.{service}.models").Base.metadata
 
 
-__all__ = ["SERVICES", "create_app", "load_settings", "metadata", "periodic"]
+def schema(service: str) -> Schema:
+    """A service's tables and its migrations (services/<name>/migrations)."""
+    return Schema(metadata(service), Path(__file__).resolve().parent / service / "migrations")
+
+
+__all__ = ["SERVICES", "create_app", "load_settings", "metadata", "periodic", "schema"]

@@ -13,7 +13,6 @@ from sqlalchemy import (
     TypeDecorator,
     create_engine,
     event,
-    inspect,
     make_url,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -109,31 +108,3 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 def dialect_insert(dialect: str):
     """The INSERT construct of a dialect (SQLite or PostgreSQL), for ON CONFLICT clauses."""
     return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
-
-
-class SchemaOutdated(RuntimeError):
-    """A database made by an older version lacks columns the code needs."""
-
-
-def create_schema(engine: Engine, *metadatas: MetaData) -> None:
-    """Create the shared tables and the given service tables where missing; a table that
-    exists but lacks columns (made by an older version) raises SchemaOutdated, so that the
-    service stops at start with a clear message rather than failing request by request."""
-    for metadata in (SharedBase.metadata, *metadatas):
-        metadata.create_all(engine)
-        missing = _missing_columns(engine, metadata)
-        if missing:
-            raise SchemaOutdated(
-                f"{engine.url.render_as_string(hide_password=True)} lacks the columns "
-                f"{', '.join(missing)}: it was made by an older version. Start from an empty "
-                "database (for the local SQLite files: remove the data folder)."
-            )
-
-
-def _missing_columns(engine: Engine, metadata: MetaData) -> list[str]:
-    inspector = inspect(engine)
-    missing = []
-    for table in metadata.sorted_tables:
-        present = {column["name"] for column in inspector.get_columns(table.name)}
-        missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in present]
-    return missing

@@ -1,4 +1,5 @@
-"""Fixtures: real Redis, real SQLite databases, the three apps, staff tokens, workers.
+"""Fixtures: real Redis, real databases (SQLite, or PostgreSQL with --database=postgresql),
+the three apps, staff tokens, workers.
 
 Redis: the machine's server on 6379 when it answers (database 11, every key of a test under
 its own prefix, removed afterwards; the database itself is never flushed), else a
@@ -9,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import uuid
 from dataclasses import fields
@@ -25,14 +28,23 @@ from werkzeug.serving import make_server
 
 from services import registry
 from shared import config
-from shared.backends import Backends
-from shared.db import create_schema
 from shared.redis_server import LocalRedis
+from tests.databases import Databases
 from tests.factories import issue_token
+from tests.postgres_server import LocalPostgres, binaries
 
 ROOT = Path(__file__).resolve().parent.parent
 MACHINE_REDIS = "redis://127.0.0.1:6379/11"
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="the services' databases: SQLite files (default) or PostgreSQL",
+    )
 
 
 def _answers(url: str) -> bool:
@@ -73,8 +85,51 @@ def prefix(redis_url):
         client.delete(*keys)
 
 
+def _postgres_answers(url: str) -> bool:
+    try:
+        psycopg.connect(f"{url}/postgres", connect_timeout=2).close()
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server URL: the machine's on 5432, else one started for the run from the
+    machine's binaries; skips where there is neither."""
+    if _postgres_answers(POSTGRES):
+        yield POSTGRES
+        return
+    if binaries() is None:
+        pytest.skip("no PostgreSQL answers on 127.0.0.1:5432 and none is installed")
+    folder = Path(tempfile.mkdtemp(prefix="rv-postgres-"))  # outside root's private tmp
+    server = LocalPostgres(folder, binaries())
+    yield server.start()
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def databases(request, tmp_path_factory):
+    """The run's databases (tests/databases.py), by the --database option."""
+    templates = tmp_path_factory.mktemp("templates")
+    if request.config.getoption("--database") == "sqlite":
+        yield Databases(templates)
+        return
+    suite = Databases(templates, request.getfixturevalue("postgres_server"))
+    yield suite
+    suite.close()
+
+
 @pytest.fixture
-def make_env(tmp_path, redis_url, prefix):
+def ready(databases):
+    """ready(app) -> app, its database at the newest migration; cleaned after the test."""
+    yield databases.ready
+    databases.after_test()
+
+
+@pytest.fixture
+def make_env(tmp_path, redis_url, prefix, databases, ready):
     """The environment of a test stack: its own data folder, databases, Redis prefix."""
 
     def make(redis: str | None = None, **extra) -> dict:
@@ -85,7 +140,7 @@ def make_env(tmp_path, redis_url, prefix):
             "SECRET_KEY": "test-secret-key",
             "MAIL_URL": f"file://{tmp_path / 'outbox'}",
         }
-        return env | extra
+        return env | databases.env() | extra
 
     return make
 
@@ -102,20 +157,28 @@ def settings_for(make_env):
 
 
 @pytest.fixture
-def stack(settings_for):
-    """The three apps of one test stack, their schemas created: {name: app}. Each service
+def make_app(settings_for, ready):
+    """make_app(service, env=None, **overrides): one service's app on this test's stack, with
+    its settings overridden, its database migrated."""
+
+    def build(service: str, env: dict | None = None, **overrides):
+        return ready(registry.create_app(service, settings_for(service, env, **overrides)))
+
+    return build
+
+
+@pytest.fixture
+def stack(settings_for, make_app):
+    """The three apps of one test stack, their databases migrated: {name: app}. Each service
     takes the overrides among its settings (a voting limit leaves the hub alone)."""
 
     def build(env: dict | None = None, **overrides) -> dict:
         apps = {}
         for service in config.SERVICES:
-            settings = settings_for(service, env)
-            own = {f.name for f in fields(settings)}
-            settings = settings.with_overrides(**{k: v for k, v in overrides.items() if k in own})
-            app = registry.create_app(service, settings)
-            b: Backends = app.extensions["rv"]
-            create_schema(b.engine, b.metadata)
-            apps[service] = app
+            own = {f.name for f in fields(settings_for(service, env))}
+            apps[service] = make_app(
+                service, env, **{k: v for k, v in overrides.items() if k in own}
+            )
         return apps
 
     return build
@@ -158,13 +221,16 @@ def staff(token_for):
 
 @pytest.fixture
 def spawn(make_env):
-    """Start a project command (python -m services.cli ...) as a real process."""
+    """Start a project command (python -m services.cli ...), or with `module` another module
+    run the same way (python -m gunicorn ...), as a real process."""
     procs: list[subprocess.Popen] = []
 
-    def start(*args: str, env: dict | None = None) -> subprocess.Popen:
+    def start(
+        *args: str, env: dict | None = None, module: str = "services.cli"
+    ) -> subprocess.Popen:
         full = os.environ | (env or make_env())
         proc = subprocess.Popen(
-            [sys.executable, "-m", "services.cli", *args],
+            [sys.executable, "-m", module, *args],
             cwd=ROOT,
             env=full,
             start_new_session=True,  # its own group: the rq scheduler it forks goes with it
@@ -190,11 +256,12 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def serve():
-    """Serve an app over real HTTP on a free loopback port, in a thread; returns its base URL."""
+    """Serve an app over real HTTP on a loopback port (a free one unless given), in a thread;
+    returns its base URL."""
     servers = []
 
-    def start(app) -> str:
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+    def start(app, port: int = 0) -> str:
+        server = make_server("127.0.0.1", port, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
         return f"http://127.0.0.1:{server.server_port}"
@@ -227,20 +294,17 @@ def page(browser):
 
 
 @pytest.fixture
-def pg_database():
-    """Make PostgreSQL databases of this test's own, dropped afterwards: new(prefix) -> URL.
-    Skips the test where no PostgreSQL answers on 127.0.0.1:5432."""
-    try:
-        admin = psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=2)
-    except psycopg.OperationalError:
-        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
+def pg_database(postgres_server):
+    """Make empty PostgreSQL databases of this test's own, dropped afterwards:
+    new(prefix) -> URL."""
+    admin = psycopg.connect(f"{postgres_server}/postgres", autocommit=True)
     made: list[str] = []
 
     def new(prefix: str = "rv") -> str:
         name = f"{prefix}_{uuid.uuid4().hex[:8]}"
         admin.execute(f'CREATE DATABASE "{name}"')
         made.append(name)
-        return f"{POSTGRES}/{name}"
+        return f"{postgres_server}/{name}"
 
     yield new
     for name in made:

@@ -22,8 +22,8 @@ ADDRESS = "Jurylid.Een@kuleuven.be"
 CRITERIA = {"impact": 2, "novelty": 1, "participation": 1}
 
 
-def test_a_juror_keeps_their_work_across_an_expired_session(settings_for, serve, page):
-    jury = build_jury(settings_for, jury_session_lifetime=LIFETIME)
+def test_a_juror_keeps_their_work_across_an_expired_session(make_app, serve, page):
+    jury = build_jury(make_app, jury_session_lifetime=LIFETIME)
     base = serve(jury)
     slug = schedule(jury, run=False)
     contest = Contest(slug, select_finalists(jury, slug))

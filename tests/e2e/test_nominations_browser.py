@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-from services import registry
-from shared.db import create_schema
 from tests.factories import edition_body, issue_token
 from tests.mailbox import read_mails
 from tests.shared.bus_helpers import drain, relay
@@ -25,20 +23,18 @@ TYPED = {
 }
 
 
-def hub_with_an_open_edition(settings_for):
+def hub_with_an_open_edition(make_app):
     """The hub alone, with an edition open for nominations. A person takes longer than the
     form's minimum time to fill it in; a script filling it does not, so it is off here."""
-    settings = settings_for("nominations", nomination_min_fill_seconds=0)
-    app = registry.create_app("nominations", settings)
-    create_schema(app.extensions["rv"].engine, app.extensions["rv"].metadata)
+    app = make_app("nominations", nomination_min_fill_seconds=0)
     staff = {"Authorization": f"Bearer {issue_token({'nominations': app}, 'admin')}"}
     response = app.test_client().post("/api/v1/editions", json=edition_body(), headers=staff)
     assert response.status_code == 201
     return app
 
 
-def test_nominate_in_dutch_and_confirm_from_the_mail(settings_for, serve, page, tmp_path):
-    app = hub_with_an_open_edition(settings_for)
+def test_nominate_in_dutch_and_confirm_from_the_mail(make_app, serve, page, tmp_path):
+    app = hub_with_an_open_edition(make_app)
     url = serve(app)
 
     page.goto(url + "/")

@@ -6,9 +6,7 @@ from __future__ import annotations
 import uuid
 from urllib.parse import urlsplit
 
-from services import registry
 from services.voting.models import Vote
-from shared.db import create_schema
 from shared.editions import SCHEDULED
 from shared.schemas.contest import FINALISTS_SELECTED
 from tests.services.voting.conftest import LINK, Voting, apply, finalists, schedule
@@ -16,18 +14,17 @@ from tests.services.voting.conftest import LINK, Voting, apply, finalists, sched
 ADDRESS = "an.peeters@telenet.be"
 
 
-def open_edition(settings_for, tmp_path) -> Voting:
+def open_edition(make_app, tmp_path) -> Voting:
     # A browser fills the form faster than the fraud signal's floor: the test votes as one.
-    app = registry.create_app("voting", settings_for("voting", fraud_min_form_seconds=0.0))
-    create_schema(app.extensions["rv"].engine, app.extensions["rv"].metadata)
+    app = make_app("voting", fraud_min_form_seconds=0.0)
     slug, ids = f"ed-{uuid.uuid4().hex[:8]}", [str(uuid.uuid4()) for _ in range(3)]
     apply(app, SCHEDULED, schedule(slug))
     apply(app, FINALISTS_SELECTED, finalists(slug, ids))
     return Voting(app, slug, ids, tmp_path / "outbox")
 
 
-def test_vote_in_the_browser_and_confirm_from_the_mail(settings_for, tmp_path, serve, page):
-    voting = open_edition(settings_for, tmp_path)
+def test_vote_in_the_browser_and_confirm_from_the_mail(make_app, tmp_path, serve, page):
+    voting = open_edition(make_app, tmp_path)
     base = serve(voting.app)
     page.goto(base + "/")
     page.get_by_label("Innovatie 0").focus()

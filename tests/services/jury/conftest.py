@@ -10,8 +10,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from services import registry
-from shared.db import create_schema
 from shared.editions import SCHEDULE, SCHEDULED
 from shared.events import envelope, publish
 from shared.schemas.contest import FINALISTS_SELECTED
@@ -21,13 +19,9 @@ from tests.mailbox import mail_folder, read_mails
 from tests.shared.bus_helpers import drain, relay
 
 
-def build_jury(settings_for, **overrides):
-    """A jury app with its schema, cookies over plain HTTP, settings overridden."""
-    settings = settings_for("jury", session_cookie_secure=False, **overrides)
-    app = registry.create_app("jury", settings)
-    b = app.extensions["rv"]
-    create_schema(b.engine, b.metadata)
-    return app
+def build_jury(make_app, **overrides):
+    """A jury app with its database migrated, cookies over plain HTTP, settings overridden."""
+    return make_app("jury", session_cookie_secure=False, **overrides)
 
 
 def staff_headers(app, *scopes: str) -> dict:
@@ -36,9 +30,9 @@ def staff_headers(app, *scopes: str) -> dict:
 
 
 @pytest.fixture
-def make_jury(settings_for):
+def make_jury(make_app):
     """build_jury with this test's settings."""
-    return lambda **overrides: build_jury(settings_for, **overrides)
+    return lambda **overrides: build_jury(make_app, **overrides)
 
 
 @pytest.fixture

@@ -16,10 +16,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from services import registry
 from services.nominations.confirmation import confirm_link
 from services.nominations.models import Nominator
-from shared.db import create_schema
 from tests.factories import edition_body, iso, issue_token
 from tests.mailbox import read_mails
 from tests.shared.bus_helpers import drain, relay
@@ -136,16 +134,9 @@ class Hub:
 
 
 @pytest.fixture
-def hub_app(settings_for, tmp_path):
+def hub_app(make_app):
     """Another hub app on the stack's database, with settings of its own (limits, clocks)."""
-
-    def build(**overrides) -> Flask:
-        app = registry.create_app("nominations", settings_for("nominations", **overrides))
-        b = app.extensions["rv"]
-        create_schema(b.engine, b.metadata)
-        return app
-
-    return build
+    return lambda **overrides: make_app("nominations", **overrides)
 
 
 @pytest.fixture

@@ -5,25 +5,21 @@ from __future__ import annotations
 
 import pytest
 
-from services import registry
 from services.nominations.retention import purge_unconfirmed
-from shared.db import create_schema
 from tests.factories import edition_body, iso, issue_token
 from tests.services.nominations.conftest import Hub
 
 
 @pytest.fixture
-def pg_hub(settings_for, tmp_path, pg_database):
+def pg_hub(make_app, tmp_path, pg_database):
     """A hub on a PostgreSQL database of its own, with an edition open for nominations."""
-    settings = settings_for("nominations", database_url=pg_database("rv_hub"))
-    app = registry.create_app("nominations", settings)
+    app = make_app("nominations", database_url=pg_database("rv_hub"))
     yield Hub(app, *_edition(app), tmp_path / "outbox")
     app.extensions["rv"].engine.dispose()
 
 
 def _edition(app) -> tuple[str, dict]:
-    """The tables, an admin's headers and an edition open for nominations: (slug, headers)."""
-    create_schema(app.extensions["rv"].engine, app.extensions["rv"].metadata)
+    """An admin's headers and an edition open for nominations: (slug, headers)."""
     staff = {"Authorization": f"Bearer {issue_token({'nominations': app}, 'admin')}"}
     body = edition_body(finalist_count=3)
     assert app.test_client().post("/api/v1/editions", json=body, headers=staff).status_code == 201

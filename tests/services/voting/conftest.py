@@ -15,10 +15,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from services import registry
 from services.voting.jobs import HANDLERS
 from services.voting.models import Edition, Vote
-from shared.db import create_schema
 from shared.editions import SCHEDULED
 from shared.events import consume, envelope
 from shared.models import utcnow
@@ -139,13 +137,12 @@ class Voting:
 
 
 @pytest.fixture
-def make_voting(settings_for, tmp_path):
+def make_voting(make_app, tmp_path):
     """A voting app of the test stack (with overrides of its own settings, such as lower
     limits) and an open edition."""
 
     def build(public_tally: bool = False, **overrides) -> Voting:
-        app = registry.create_app("voting", settings_for("voting", **overrides))
-        create_schema(app.extensions["rv"].engine, app.extensions["rv"].metadata)
+        app = make_app("voting", **overrides)
         slug = f"ed-{uuid.uuid4().hex[:8]}"
         ids = [str(uuid.uuid4()) for _ in range(3)]
         apply(app, SCHEDULED, schedule(slug, public_tally=public_tally))
