@@ -21,6 +21,7 @@ def build_app(settings: Settings, metadata: MetaData, blueprints: list[Blueprint
     app = Flask(f"services.{service}")
     app.config.update(
         SECRET_KEY=settings.secret_key,
+        SECRET_KEY_FALLBACKS=list(settings.secret_key_fallbacks),
         MAX_CONTENT_LENGTH=settings.max_content_length,
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,
         SESSION_COOKIE_HTTPONLY=True,

@@ -24,6 +24,9 @@ class Settings:
     redis_url: str
     mail_url: str
     secret_key: str
+    # Earlier secret keys, still accepted on signed links and sessions while they age out
+    # (rotation: the new key in SECRET_KEY, the old one here).
+    secret_key_fallbacks: tuple[str, ...] = ()
     trusted_proxies: int = 0
     queue_prefix: str = ""
     session_cookie_secure: bool = True
@@ -134,6 +137,7 @@ def load(service: str, env: dict | None = None, cls: type[Settings] = Settings) 
         redis_url=redis,
         mail_url=env.get("MAIL_URL") or f"file://{data / 'outbox'}",
         secret_key=secret_key(data, env),
+        secret_key_fallbacks=tuple(k for k in env.get("SECRET_KEY_FALLBACKS", "").split(",") if k),
         trusted_proxies=int(env.get("TRUSTED_PROXIES", "0")),
         queue_prefix=env.get("RV_QUEUE_PREFIX", ""),
         session_cookie_secure=_flag(env.get("SESSION_COOKIE_SECURE"), True),

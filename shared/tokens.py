@@ -21,8 +21,10 @@ class LinkExpired(LinkInvalid):
 
 
 def _serializer(purpose: str, secret: str | None = None) -> URLSafeTimedSerializer:
-    key = secret or current_app.config["SECRET_KEY"]
-    return URLSafeTimedSerializer(key, salt=f"rv.{purpose}")
+    # Signs with the current key (the last); reads with it or any earlier key still accepted.
+    config = current_app.config
+    keys = [secret] if secret else [*config["SECRET_KEY_FALLBACKS"], config["SECRET_KEY"]]
+    return URLSafeTimedSerializer(keys, salt=f"rv.{purpose}")
 
 
 def make_token(purpose: str, value: str, secret: str | None = None) -> str:
