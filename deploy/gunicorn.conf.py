@@ -9,6 +9,8 @@ import shutil
 
 from prometheus_client import multiprocess
 
+from shared import logs
+
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
@@ -24,6 +26,17 @@ limit_request_field_size = 8190
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
+# The app's log and gunicorn's error log as JSON lines on standard error (shared/logs.py).
+# The app logs each request itself (rv.requests: route, status, time, request id), so
+# gunicorn's access log stays off unless GUNICORN_ACCESS_LOG asks for it: its raw paths
+# can hold secret link tokens.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"json": {"()": "shared.logs.json_handler"}},
+    "root": {"level": logs.level(), "handlers": ["json"]},
+    "loggers": {"gunicorn.error": {"handlers": ["json"], "propagate": False}},
+}
 control_socket_disable = True  # one control socket per user would clash between services
 
 

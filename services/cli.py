@@ -21,7 +21,7 @@ from rq import SimpleWorker
 from sqlalchemy.orm import sessionmaker
 
 from services import registry
-from shared import config
+from shared import config, logs
 from shared.auth import SCOPES, new_token, revoke_tokens, store_token
 from shared.backends import backends
 from shared.db import make_engine, make_sessionmaker
@@ -103,6 +103,7 @@ def revoke_token_command(name: str) -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(service: str, burst: bool) -> None:
     """Run the rq worker of SERVICE: no fork per job, frequent maintenance, retries scheduled."""
+    logs.configure(service)
     app = registry.create_app(service)
     with app.app_context():
         b = backends()
@@ -120,6 +121,7 @@ def worker(service: str, burst: bool) -> None:
 @click.argument("service", type=SERVICE)
 def relay(service: str) -> None:
     """Run the outbox relay of SERVICE until SIGINT or SIGTERM."""
+    logs.configure(service)
     app = registry.create_app(service)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import Blueprint, Flask
 from sqlalchemy import MetaData
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shared import errors, limits, metrics, openapi, ops, security, web
+from shared import errors, limits, logs, metrics, openapi, ops, security, web
 from shared.backends import make_backends
 from shared.bus_admin import bp as bus_admin_bp
 from shared.config import Settings
+from shared.metrics import ScrapeGauge
 
 
-def build_app(settings: Settings, metadata: MetaData, blueprints: list[Blueprint]) -> Flask:
-    """A service app with its settings, tables and blueprints.
+def build_app(
+    settings: Settings,
+    metadata: MetaData,
+    blueprints: list[Blueprint],
+    gauges: Sequence[ScrapeGauge] = (),
+) -> Flask:
+    """A service app with its settings, tables, blueprints and the gauges /metrics reads
+    from its own sources (beside the ones every service has).
 
     Nothing here touches the database or Redis: connections open lazily on first use.
     """
@@ -30,6 +39,9 @@ def build_app(settings: Settings, metadata: MetaData, blueprints: list[Blueprint
         EMAIL_CHECK_DELIVERABILITY=settings.email_check_deliverability,
     )
     app.extensions["rv"] = make_backends(settings, metadata)
+    # First: every request gets its id and is timed, even one an earlier hook refuses.
+    logs.init_app(app)
+    metrics.init_app(app, gauges)
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=1, x_host=1)
     for blueprint in (ops.bp, bus_admin_bp, *blueprints):
@@ -38,6 +50,5 @@ def build_app(settings: Settings, metadata: MetaData, blueprints: list[Blueprint
     web.init_app(app)
     errors.init_app(app)
     security.init_app(app)
-    metrics.init_app(app)
     openapi.init_app(app)
     return app

@@ -31,7 +31,9 @@ def _describe(job: Job) -> dict:
     exc = (result.exc_string if result else "") or ""
     return {
         "job_id": job.id,
-        "events": [{k: e.get(k) for k in ("id", "type", "source")} for e in envelopes],
+        "events": [
+            {k: e.get(k) for k in ("id", "type", "source", "request_id")} for e in envelopes
+        ],
         "failed_at": job.ended_at,
         "error": exc.strip().splitlines()[-1] if exc.strip() else "",
     }

@@ -8,6 +8,7 @@ rq queue. The consumer applies each event at most once, recording its id in
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Iterable
 
@@ -18,6 +19,8 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared import logs
+from shared.db import dialect_insert
 from shared.models import AppliedEvent, OutboxEvent, utcnow
 from shared.schemas.events import EnvelopeSchema
 
@@ -26,6 +29,7 @@ ENVELOPE = EnvelopeSchema()
 _WAKE_FLAG = "rv_outbox_written"
 # The consumer's database is away or locked: no event is at fault, the batch is tried again.
 TRANSIENT = (OperationalError, InterfaceError)
+log = logging.getLogger(__name__)
 
 
 def wake_key(queue_prefix: str, producer: str) -> str:
@@ -34,7 +38,9 @@ def wake_key(queue_prefix: str, producer: str) -> str:
 
 
 def envelope(event_type: str, source: str, payload: dict) -> dict:
-    """A new event, serialised as it travels: JSON types only."""
+    """A new event, serialised as it travels: JSON types only. It carries the current
+    request id (of the request, or of the event being applied, that causes it), so that the
+    consumer's logs of it can be found by the producer's request id."""
     return ENVELOPE.dump(
         {
             "id": uuid.uuid4(),
@@ -42,6 +48,7 @@ def envelope(event_type: str, source: str, payload: dict) -> dict:
             "source": source,
             "occurred_at": utcnow(),
             "payload": payload,
+            "request_id": logs.current("request_id"),
         }
     )
 
@@ -97,17 +104,19 @@ def consume(factory: sessionmaker, envelopes: list[dict], handlers: dict[str, Ha
             session.scalars(select(AppliedEvent.event_id).where(AppliedEvent.event_id.in_(ids)))
         )
         duplicates = sorted(seen)
+        if duplicates:
+            log.info("events applied before, skipped", extra={"event_ids": duplicates})
         for ev, event_id in zip(events, ids, strict=True):
             if event_id in seen:
                 continue
             seen.add(event_id)
-            try:
-                _apply_one(session, ev, event_id, handlers)
+            context = {"event_id": event_id, "event_type": ev["type"], "source": ev["source"]}
+            with logs.bound(**context, request_id=ev["request_id"]):
+                failure = _apply_logged(session, ev, event_id, handlers)
+            if failure:
+                failures[event_id] = failure
+            else:
                 applied.append(event_id)
-            except TRANSIENT:
-                raise
-            except Exception as exc:  # isolated in its savepoint, re-raised below
-                failures[event_id] = f"{type(exc).__name__}: {exc}"
     if failures:
         raise EventsNotApplied(failures)
     return {"applied": applied, "duplicates": duplicates}
@@ -117,21 +126,51 @@ def apply_job(factory: sessionmaker, envelopes: list[dict], handlers: dict[str, 
     """The body of every service's rq job `apply_events`: consume the batch. When the database
     is away, the job is marked transient before it fails, so that the relay sends it again
     (until it is applied) instead of taking its events for poison."""
+    job = get_current_job()
     try:
-        return consume(factory, envelopes, handlers)
+        with logs.bound(job_id=job.id if job else None):
+            return consume(factory, envelopes, handlers)
     except TRANSIENT:
-        job = get_current_job()
         if job is not None:
             job.meta["transient"] = True
             job.save_meta()
         raise
 
 
-def _apply_one(session: Session, ev: dict, event_id: str, handlers: dict[str, Handler]) -> None:
+def _apply_logged(session: Session, ev: dict, event_id: str, handlers: dict[str, Handler]):
+    """Apply one event and log the outcome; returns why it failed, or None."""
+    try:
+        fresh = _apply_one(session, ev, event_id, handlers)
+    except TRANSIENT:
+        raise
+    except Exception as exc:  # isolated in its savepoint, re-raised for the batch by consume
+        log.warning("event not applied", exc_info=True)
+        return f"{type(exc).__name__}: {exc}"
+    log.info("event applied" if fresh else "event applied meanwhile by another worker")
+    return None
+
+
+def _apply_one(session: Session, ev: dict, event_id: str, handlers: dict[str, Handler]) -> bool:
+    """Apply one event in a savepoint of its own; False when another worker applied it first."""
     handler = handlers.get(ev["type"])
     if handler is None:
         raise LookupError(f"no handler for event type {ev['type']!r}")
     with session.begin_nested():
+        if not _claim(session, ev, event_id):
+            return False
         handler(session, ev["payload"])
-        session.add(AppliedEvent(event_id=event_id, type=ev["type"], source=ev["source"]))
         session.flush()
+    return True
+
+
+def _claim(session: Session, ev: dict, event_id: str) -> bool:
+    """Record the event as applied before its handler runs. A worker given the same event at
+    the same moment (a batch sent again while its first delivery still runs) waits on this
+    row until the first commits, then finds it taken: the handler, which may send a mail,
+    runs once. Whether the row was ours."""
+    insert = dialect_insert(session.get_bind().dialect.name)(AppliedEvent.__table__)
+    row = {"event_id": event_id, "type": ev["type"], "source": ev["source"]}
+    claimed = session.execute(
+        insert.values(row).on_conflict_do_nothing().returning(AppliedEvent.event_id)
+    )
+    return claimed.first() is not None

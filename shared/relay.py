@@ -41,6 +41,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared import logs
 from shared.config import Settings
 from shared.events import wake_key
 from shared.models import OutboxEvent, utcnow
@@ -177,6 +178,7 @@ class Relay:
     def _failed(self, job_id: str, rows: list[OutboxEvent], pipe) -> str:
         if len(rows) == 1 and rows[0].solo:
             rows[0].state = "failed"
+            self._log_failed(job_id, rows[0])
             return "failed"
         # A batch failed: its failed events go on alone, with retries, so that one poison
         # event ends in the failed registry by itself and the rest are acknowledged.
@@ -184,6 +186,11 @@ class Relay:
         for row in rows:
             row.state, row.solo, row.job_id = "pending", True, None
         return "split"
+
+    def _log_failed(self, job_id: str, row: OutboxEvent) -> None:
+        request_id = row.envelope.get("request_id")
+        with logs.bound(job_id=job_id, event_id=row.event_id, request_id=request_id):
+            log.warning("event failed; it waits in %s's failed registry", row.destination)
 
     def _dispatch(self, session: Session) -> int:
         rows = session.scalars(

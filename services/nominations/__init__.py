@@ -10,7 +10,7 @@ from shared.app import build_app
 
 def create_app(config: NominationsSettings | None = None) -> Flask:
     """The nominations app; `config` defaults to the environment's settings."""
-    from services.nominations import api, form, models, nominations_api, web
+    from services.nominations import api, form, metrics, models, nominations_api, web
     from shared.editions import editions_blueprint
 
     blueprints = [
@@ -20,4 +20,4 @@ def create_app(config: NominationsSettings | None = None) -> Flask:
         web.bp,
         form.bp,
     ]
-    return build_app(config or load(), models.Base.metadata, blueprints)
+    return build_app(config or load(), models.Base.metadata, blueprints, metrics.GAUGES)

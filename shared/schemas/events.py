@@ -7,20 +7,24 @@ EVENT_TYPE = validate.Regexp(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
 
 
 class EnvelopeSchema(Schema):
-    """One event: a unique id (the consumer's idempotency key), its type, who sent it, when."""
+    """One event: a unique id (the consumer's idempotency key), its type, who sent it, when,
+    and the id of the request that caused it, if one did (older events have none)."""
 
     id = fields.UUID(required=True)
     type = fields.String(required=True, validate=EVENT_TYPE)
     source = fields.String(required=True)
     occurred_at = fields.AwareDateTime(required=True)
     payload = fields.Dict(required=True)
+    request_id = fields.String(
+        allow_none=True, load_default=None, metadata={"description": "the producer's request"}
+    )
 
 
 class FailedEventSchema(Schema):
     """An event job that ended in rq's failed registry, as staff see it."""
 
     job_id = fields.String(required=True)
-    events = fields.List(fields.Nested(EnvelopeSchema(only=("id", "type", "source"))))
+    events = fields.List(fields.Nested(EnvelopeSchema(only=("id", "type", "source", "request_id"))))
     failed_at = fields.AwareDateTime(allow_none=True)
     error = fields.String(metadata={"description": "the last line of the exception"})
 
