@@ -69,13 +69,15 @@ def migrate() -> None:
 @cli.command()
 @click.argument("service", type=SERVICE)
 @click.option("-m", "--message", required=True, help="What the migration changes.")
-def revision(service: str, message: str) -> None:
-    """Write a new migration of SERVICE holding what its models add to the last one."""
+@click.option("--shared", is_flag=True, help="Of the tables every service keeps (shared/).")
+def revision(service: str, message: str, shared: bool) -> None:
+    """Write a new migration of SERVICE (or, with --shared, of the tables every service
+    keeps) holding what the models add to the last one."""
     schema = registry.schema(service)
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/{service}.db"
         schema.upgrade(url)
-        schema.revision(url, message)
+        schema.revision(url, message, "shared" if shared else None)
 
 
 @cli.command("staff-token")

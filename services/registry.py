@@ -34,7 +34,8 @@ def metadata(service: str) -> MetaData:
 
 def schema(service: str) -> Schema:
     """A service's tables and its migrations (services/<name>/migrations)."""
-    return Schema(metadata(service), Path(__file__).resolve().parent / service / "migrations")
+    folder = Path(__file__).resolve().parent / service / "migrations"
+    return Schema(service, metadata(service), folder)
 
 
 __all__ = ["SERVICES", "create_app", "load_settings", "metadata", "periodic", "schema"]

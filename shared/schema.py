@@ -3,6 +3,7 @@ services/<name>/migrations, run through the one environment in shared/migrations
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,9 +16,13 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, MetaData, inspect
 
-from shared.db import SharedBase, make_engine
+from shared.db import make_engine
+from shared.models import SharedBase
 
 ENVIRONMENT = Path(__file__).resolve().parent / "migrations"
+# The tables every service keeps (outbox, applied events, staff tokens) have one history of
+# their own, the branch "shared", which every service's first migration depends on.
+SHARED_VERSIONS = ENVIRONMENT / "versions"
 RUFF = Path(sys.executable).parent / "ruff"
 
 
@@ -29,8 +34,9 @@ class SchemaUntracked(RuntimeError):
 @dataclass(frozen=True)
 class Schema:
     """The tables a service's models describe (its own and the shared ones) and the folder of
-    the migrations that build them."""
+    the migrations that build them (the Alembic branch named after the service)."""
 
+    service: str
     metadata: MetaData
     versions: Path
 
@@ -40,10 +46,10 @@ class Schema:
         return [SharedBase.metadata, self.metadata]
 
     def upgrade(self, url: str) -> None:
-        """Bring the database at `url` to the newest revision (a no-op when it is there),
-        in one transaction."""
+        """Bring the database at `url` to the newest revision of both its branches (a no-op
+        when it is there), in one transaction."""
         with _transaction(url) as connection:
-            command.upgrade(self._config(connection), "head")
+            command.upgrade(self._config(connection), "heads")
 
     def differences(self, url: str) -> list:
         """What the models have that the database lacks, or the reverse (Alembic's diff
@@ -52,18 +58,23 @@ class Schema:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             return compare_metadata(context, self.targets)
 
-    def revision(self, url: str, message: str) -> None:
-        """Write a new migration holding what the models add to the database at `url`
-        (which must be at the newest revision)."""
+    def revision(self, url: str, message: str, branch: str | None = None) -> None:
+        """Write a new migration on `branch` (the service's own, or "shared" for the tables
+        every service keeps) holding what the models add to the database at `url`, which
+        must be at the newest revision."""
+        branch = branch or self.service
+        folder = SHARED_VERSIONS if branch == "shared" else self.versions
         with _transaction(url) as connection:
             config = self._config(connection)
             _format_with_ruff(config)
-            command.revision(config, message=message, autogenerate=True)
+            command.revision(
+                config, message, autogenerate=True, head=f"{branch}@head", version_path=str(folder)
+            )
 
     def _config(self, connection: Connection) -> Config:
         config = Config()
         config.set_main_option("script_location", str(ENVIRONMENT))
-        config.set_main_option("version_locations", str(self.versions))
+        config.set_main_option("version_locations", f"{SHARED_VERSIONS}{os.pathsep}{self.versions}")
         config.set_main_option("path_separator", "os")
         config.attributes["connection"] = connection
         config.attributes["metadata"] = self.targets
