@@ -93,6 +93,8 @@ def staff_token_command(name: str, scopes: tuple[str, ...]) -> None:
 @click.argument("name")
 def revoke_token_command(name: str) -> None:
     """Revoke every token of NAME in all three services."""
+    if not name.strip():
+        raise click.BadParameter("name whose tokens to revoke, e.g. make revoke-token NAME=anna")
     total = 0
     for service in config.SERVICES:
         with sessions_of(service).begin() as session:

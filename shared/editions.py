@@ -86,7 +86,10 @@ def schedule_handler(model: type[EditionColumns]):
 
     def apply_schedule(session: Session, payload: dict) -> None:
         data = SCHEDULE.load(payload)
-        edition = session.scalar(select(model).where(model.slug == data["slug"]))
+        # Locked: two workers applying two revisions at once must not both compare with the
+        # old one, or the older could be written last.
+        query = select(model).where(model.slug == data["slug"]).with_for_update()
+        edition = session.scalar(query)
         if edition is None:
             edition = model(slug=data["slug"], revision=0)
             session.add(edition)

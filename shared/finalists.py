@@ -37,7 +37,8 @@ def finalists_handler(edition_model, finalist_model):
 
     def apply_finalists(session: Session, payload: dict) -> None:
         data = FINALISTS_EVENT.load(payload)
-        edition = session.scalar(select(edition_model).where(edition_model.slug == data["edition"]))
+        query = select(edition_model).where(edition_model.slug == data["edition"])
+        edition = session.scalar(query.with_for_update())  # two sets at once: newest wins
         if edition is None:
             raise LookupError(f"finalists for unknown edition {data['edition']!r}")
         if data["revision"] <= edition.finalists_revision:

@@ -38,6 +38,7 @@ def reschedule(session: Session, edition: Edition, changes: dict) -> Edition:
     """Apply a partial change to the schedule, check the windows still follow each other,
     and send the new schedule (with the next revision) to voting and jury. A change that
     changes nothing sends nothing."""
+    session.refresh(edition, with_for_update=True)  # two changes at once: one revision each
     changes = {k: v for k, v in changes.items() if getattr(edition, k) != v}
     if not changes:
         return edition
