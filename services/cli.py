@@ -15,10 +15,12 @@ from __future__ import annotations
 import signal
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from rq import SimpleWorker
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session
 
 from services import registry
 from shared import config, logs
@@ -39,9 +41,16 @@ def cli() -> None:
     """Radicale Vernieuwers campaign platform."""
 
 
-def sessions_of(service: str) -> sessionmaker:
-    """Sessions on one service's database, as the environment configures it."""
-    return make_sessionmaker(make_engine(registry.load_settings(service).database_url))
+@contextmanager
+def transaction_of(service: str) -> Iterator[Session]:
+    """A session in one transaction (committed at the end) on one service's database, as the
+    environment configures it; its connections are closed afterwards."""
+    engine = make_engine(registry.load_settings(service).database_url)
+    try:
+        with make_sessionmaker(engine).begin() as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def migrate_databases() -> None:
@@ -54,7 +63,7 @@ def issue_staff_token(name: str, scopes: tuple[str, ...]) -> str:
     """A new token whose hash is stored in every service's database."""
     token = new_token()
     for service in config.SERVICES:
-        with sessions_of(service).begin() as session:
+        with transaction_of(service) as session:
             store_token(session, token, name, scopes)
     return token
 
@@ -97,7 +106,7 @@ def revoke_token_command(name: str) -> None:
         raise click.BadParameter("name whose tokens to revoke, e.g. make revoke-token NAME=anna")
     total = 0
     for service in config.SERVICES:
-        with sessions_of(service).begin() as session:
+        with transaction_of(service) as session:
             total += revoke_tokens(session, name)
     click.echo(f"revoked {total} token record(s) of {name}")
 
@@ -142,11 +151,14 @@ def erase_voters_command(slug: str) -> None:
     itself VOTER_RETENTION_DAYS after voting_close)."""
     from services.voting.erasure import VotingNotClosed, erase_edition
 
-    with registry.create_app("voting").app_context():
-        try:
+    app = registry.create_app("voting")
+    try:
+        with app.app_context():
             erased = erase_edition(slug)
-        except (LookupError, VotingNotClosed) as exc:
-            raise click.ClickException(str(exc)) from exc
+    except (LookupError, VotingNotClosed) as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        app.extensions["rv"].engine.dispose()
     click.echo(f"erased the personal data of {erased} vote(s) of {slug}")
 
 

@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from services.cli import issue_staff_token, migrate_databases, sessions_of
+from services.cli import issue_staff_token, migrate_databases, transaction_of
 from services.nominations.demo import seed_demo
 from shared import config
 from shared.redis_server import LocalRedis
@@ -47,7 +47,7 @@ def _prepare_environment() -> tuple[dict, LocalRedis | None]:
 def _seed() -> None:
     if os.environ.get("RV_DEMO", "1") == "0":
         return
-    with sessions_of("nominations").begin() as session:
+    with transaction_of("nominations") as session:
         if seed_demo(session):
             print("seeded the demo edition (slug demo)", flush=True)
 

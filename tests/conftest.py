@@ -113,10 +113,10 @@ def postgres_server():
 def databases(request, tmp_path_factory):
     """The run's databases (tests/databases.py), by the --database option."""
     templates = tmp_path_factory.mktemp("templates")
-    if request.config.getoption("--database") == "sqlite":
-        yield Databases(templates)
-        return
-    suite = Databases(templates, request.getfixturevalue("postgres_server"))
+    server = None
+    if request.config.getoption("--database") == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+    suite = Databases(templates, server)
     yield suite
     suite.close()
 
@@ -262,7 +262,8 @@ def serve():
 
     def start(app, port: int = 0) -> str:
         server = make_server("127.0.0.1", port, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        # A short poll: shutdown() waits for it, once for every server of every test.
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
         servers.append(server)
         return f"http://127.0.0.1:{server.server_port}"
 

@@ -9,12 +9,16 @@ databases (the pg_database fixture) are migrated when first used.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from weakref import WeakSet
 
 import psycopg
 from flask import Flask
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Engine, event, make_url
 
 from services import registry
 from shared.config import SERVICES
@@ -28,7 +32,10 @@ class Databases:
         self.server = server
         self.urls = {s: self._create(s) for s in SERVICES} if server else {}
         self.migrated: set[str] = set()
-        self.engines: list[Engine] = []
+        # Every engine a test connects with (its apps', a command's), closed after the test:
+        # a PostgreSQL connection left to the garbage collector warns, and warnings fail.
+        self.engines: WeakSet[Engine] = WeakSet()
+        event.listen(Engine, "engine_connect", self._seen)
 
     def env(self) -> dict[str, str]:
         """The database variables of a test's environment (none: SQLite files by default)."""
@@ -43,22 +50,27 @@ class Databases:
         elif url not in self.migrated:
             registry.schema(backends.settings.service).upgrade(url)
             self.migrated.add(url)
-        self.engines.append(backends.engine)
         return app
 
     def after_test(self) -> None:
         """Close the test's connections and empty the run's PostgreSQL databases."""
-        for engine in self.engines:
+        for engine in list(self.engines):
             engine.dispose()
         self.engines.clear()
         for service, url in self.urls.items():
             _empty(url, [t.name for m in registry.schema(service).targets for t in m.sorted_tables])
 
     def close(self) -> None:
-        """Drop the run's PostgreSQL databases."""
+        """Stop watching engines; drop the run's PostgreSQL databases."""
+        event.remove(Engine, "engine_connect", self._seen)
+        if not self.urls:
+            return
         with psycopg.connect(f"{self.server}/postgres", autocommit=True) as admin:
             for url in self.urls.values():
                 admin.execute(f'DROP DATABASE "{make_url(url).database}" WITH (FORCE)')
+
+    def _seen(self, connection) -> None:
+        self.engines.add(connection.engine)
 
     def _create(self, service: str) -> str:
         name = f"rv_suite_{service}_{uuid.uuid4().hex[:8]}"
@@ -80,6 +92,59 @@ class Databases:
 
 def _empty(url: str, tables: list[str]) -> None:
     names = ", ".join(f'"{t}"' for t in tables)
-    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql"), autocommit=True) as db:
+    with psycopg.connect(_plain(url), autocommit=True) as db:
         db.execute("SET lock_timeout = '10s'")
         db.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+@contextmanager
+def writes_held(url: str) -> Iterator[None]:
+    """Hold back every write to the database at `url` while inside: a consumer's job that
+    starts meanwhile blocks mid-job (when it records the event)."""
+    if url.startswith("sqlite"):
+        lock = sqlite3.connect(make_url(url).database, isolation_level=None)
+        lock.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            lock.rollback()
+            lock.close()
+        return
+    with psycopg.connect(_plain(url)) as db:  # one transaction, rolled back at the end
+        db.execute("LOCK TABLE applied_events IN EXCLUSIVE MODE")
+        yield
+        db.rollback()
+
+
+@contextmanager
+def unreachable(app: Flask) -> Iterator[None]:
+    """The database of `app` cannot be opened while inside (its open connections closed)."""
+    backends = app.extensions["rv"]
+    backends.engine.dispose()
+    url = make_url(backends.settings.database_url)
+    if url.drivername.startswith("sqlite"):
+        database = Path(url.database)
+        away = database.rename(database.with_suffix(".away"))
+        database.mkdir()  # a folder where the file was: SQLite cannot open it
+        try:
+            yield
+        finally:
+            database.rmdir()
+            away.rename(database)
+        return
+    admin = _plain(url.set(database="postgres").render_as_string(hide_password=False))
+    with psycopg.connect(admin, autocommit=True) as db:
+        db.execute(f'ALTER DATABASE "{url.database}" WITH ALLOW_CONNECTIONS false')
+        db.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            (url.database,),
+        )
+        try:
+            yield
+        finally:
+            db.execute(f'ALTER DATABASE "{url.database}" WITH ALLOW_CONNECTIONS true')
+
+
+def _plain(url: str) -> str:
+    """A SQLAlchemy URL as psycopg takes it."""
+    return url.replace("postgresql+psycopg://", "postgresql://")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -18,6 +17,7 @@ from sqlalchemy import select
 from shared.models import OutboxEvent
 from shared.queues import SERIALIZER, queue
 from tests.conftest import ROOT
+from tests.databases import unreachable, writes_held
 from tests.factories import edition_body, issue_token
 from tests.shared.bus_helpers import applied_count, drain, outbox_states, relay, replica, wait_for
 
@@ -53,15 +53,12 @@ def test_events_flow_through_real_worker_and_relay_processes(apps, staff, spawn)
 def test_a_worker_killed_mid_job_has_its_job_run_again_within_60_s(apps, staff, spawn, tmp_path):
     hub, voting = apps["nominations"], apps["voting"]
     slug = create(hub, staff)
-    lock = sqlite3.connect(tmp_path / "data" / "voting.db", isolation_level=None)
-    lock.execute("BEGIN IMMEDIATE")  # the worker's job blocks on the database mid-job
-    worker = spawn("worker", "voting")
-    spawn("relay", "nominations")
-    wait_for(lambda: voting_job_status(hub, voting) == JobStatus.STARTED, 10)
-    os.killpg(worker.pid, signal.SIGKILL)  # the worker and the rq scheduler it forked
-    worker.wait()
-    lock.rollback()
-    lock.close()
+    with writes_held(voting.extensions["rv"].settings.database_url):  # the job blocks mid-job
+        worker = spawn("worker", "voting")
+        spawn("relay", "nominations")
+        wait_for(lambda: voting_job_status(hub, voting) == JobStatus.STARTED, 10)
+        os.killpg(worker.pid, signal.SIGKILL)  # the worker and the rq scheduler it forked
+        worker.wait()
     spawn("worker", "voting")
     _, seconds = wait_for(lambda: replica(voting, slug), 60, interval=0.5)
     assert seconds < 60
@@ -120,14 +117,9 @@ def test_events_wait_out_an_outage_of_the_consumer_database(apps, staff, tmp_pat
     slug = create(hub, staff)
     r = relay(hub)
     r.sweep()
-    database = tmp_path / "data" / "voting.db"
-    voting.extensions["rv"].engine.dispose()
-    away = database.rename(database.with_suffix(".away"))
-    database.mkdir()  # the database cannot be opened
-    drain(voting)
-    assert r.sweep()["resent"] == 1  # not failed, not split: sent again as it was
-    database.rmdir()
-    away.rename(database)
+    with unreachable(voting):
+        drain(voting)
+        assert r.sweep()["resent"] == 1  # not failed, not split: sent again as it was
     drain(voting)
     r.sweep()
     assert replica(voting, slug) is not None
