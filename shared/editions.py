@@ -14,6 +14,7 @@ from sqlalchemy import Boolean, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.exceptions import NotFound
 
+from shared import campaign
 from shared.backends import backends
 from shared.db import UTCDateTime
 from shared.models import utcnow
@@ -104,6 +105,7 @@ def schedule_handler(model: type[EditionColumns]):
 def editions_blueprint(model: type[EditionColumns]) -> Blueprint:
     """GET /api/v1/editions/<slug> (public): the hub's editions, or a service's replica."""
     bp = Blueprint("editions", __name__, url_prefix="/api/v1/editions")
+    campaign.attach(bp, model)  # every page's header names the edition and its phase
 
     @bp.get("/<slug>")
     def get_edition(slug: str):

@@ -28,7 +28,10 @@ def _http_error(exc: HTTPException):
     if wants_json():
         response, status = error_response(status, _code(exc), message)
     else:  # a page: the same status, with the message in the site's layout
-        response = make_response(render_template("error.html", status=status, message=message))
+        # Werkzeug's own descriptions are English: the page says those in its language.
+        generic = exc.description == type(exc).description
+        page = render_template("error.html", status=status, message=message, generic=generic)
+        response = make_response(page)
     for name, value in exc.get_headers():
         if name.lower() not in ("content-type", "content-length"):
             response.headers[name] = value

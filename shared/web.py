@@ -14,6 +14,7 @@ from flask import Blueprint, Flask, render_template, request, session
 from flask_babel import Babel, get_locale, gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from shared.backends import backends
 from shared.moments import local_moment
 
 LANGUAGES = ("nl", "en")
@@ -56,6 +57,23 @@ def form_expired(_error: CSRFError):
     return render_template("error.html", status=400, message=message), 400
 
 
+def N_(text: str) -> str:  # the name gettext tools look for
+    """Mark a text for translation that is kept as it is (in Dutch, e.g. stored in the
+    database) and translated only where a page shows it, with the `translated` filter."""
+    return text
+
+
+def translated(text: str) -> str:
+    """A kept text in the page's language: its translation when it was marked with N_,
+    else the text itself (what staff typed stays as typed)."""
+    return gettext(text)
+
+
+def site_home() -> str:
+    """The campaign's home page (the hub's), where the header's name leads from any service."""
+    return backends().settings.public_url("nominations") + "/"
+
+
 def init_app(app: Flask) -> None:
     """Bind language, CSRF and the shared layout to `app`; exempt its JSON blueprints from
     CSRF (call after the service's blueprints are registered)."""
@@ -73,5 +91,5 @@ def init_app(app: Flask) -> None:
     for blueprint in app.blueprints.values():
         if (blueprint.url_prefix or "").startswith("/api"):
             csrf.exempt(blueprint)
-    app.jinja_env.globals.update(languages=LANGUAGES, get_locale=get_locale)
-    app.jinja_env.filters["local_moment"] = local_moment
+    app.jinja_env.globals.update(languages=LANGUAGES, get_locale=get_locale, site_home=site_home)
+    app.jinja_env.filters.update(local_moment=local_moment, translated=translated)

@@ -9,14 +9,16 @@ from werkzeug.exceptions import Conflict
 
 from services.jury.editions import ensure_open
 from services.jury.models import SUBMITTED, Criterion, Edition, Juror, Scorecard
+from shared.web import N_
 
-# Seeded with equal weights when an edition's schedule first reaches the jury.
+# Seeded with equal weights when an edition's schedule first reaches the jury; kept in Dutch
+# and shown in the page's language.
 DEFAULT_CRITERIA = (
-    ("maatschappelijke-impact", "Maatschappelijke impact"),
-    ("radicale-vernieuwing", "Radicale vernieuwing"),
-    ("participatie-empowerment", "Participatie en empowerment"),
-    ("systeemverandering", "Systeemverandering en schaalbaarheid"),
-    ("haalbaarheid", "Haalbaarheid en verdienmodel"),
+    ("maatschappelijke-impact", N_("Maatschappelijke impact")),
+    ("radicale-vernieuwing", N_("Radicale vernieuwing")),
+    ("participatie-empowerment", N_("Participatie en empowerment")),
+    ("systeemverandering", N_("Systeemverandering en schaalbaarheid")),
+    ("haalbaarheid", N_("Haalbaarheid en verdienmodel")),
 )
 
 

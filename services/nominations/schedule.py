@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.nominations.models import Edition
+from shared import campaign
 from shared.moments import local_moment
 
 # The windows as the home page lists them: open is inclusive, close exclusive ("until").
@@ -41,18 +41,9 @@ TIE_RULES = {
 
 
 def current_edition(session: Session, now: dt.datetime) -> Edition | None:
-    """The edition running now (the latest to open, if several), else the next one to
-    open, else the last one that ran."""
-    running = select(Edition).where(Edition.nominations_open <= now, Edition.jury_close > now)
-    for query in (
-        running.order_by(Edition.nominations_open.desc()),
-        select(Edition).where(Edition.nominations_open > now).order_by(Edition.nominations_open),
-        select(Edition).order_by(Edition.jury_close.desc()),
-    ):
-        edition = session.scalar(query.limit(1))
-        if edition is not None:
-            return edition
-    return None
+    """The hub's edition the public pages are about (shared/campaign.py: the one running
+    now, else the next, else the last)."""
+    return campaign.current_edition(session, Edition, now)
 
 
 def deadlines(edition: Edition) -> list[dict]:

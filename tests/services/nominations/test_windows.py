@@ -122,4 +122,4 @@ def test_deadlines_read_in_local_time_with_the_zone_written_out(hub, window, tex
 def test_deadlines_read_in_english_too(hub):
     with hub.app.test_request_context("/?lang=en"):
         text = local_moment(SCHEDULE["nominations_close"], "Europe/Brussels")
-    assert text == "Sunday, March 29, 2026 at 03:00 (Belgium Time, CEST)"
+    assert text == "Sunday, 29 March 2026 at 03:00 (Belgium Time, CEST)"

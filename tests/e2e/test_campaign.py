@@ -1,0 +1,352 @@
+"""A whole edition in Chromium, as the people who run and join the contest go through it.
+
+Staff create the edition through the API; visitors nominate through the form and confirm
+from the mail folder; staff screen and pick finalists; visitors vote through the page and
+confirm; a juror logs in from the mail, scores every finalist through the form and submits;
+staff move the windows so that voting and jury close, read the results and publish the
+winners under an embargo; the winners page shows nothing before it and the winners after
+it. Some people's browsers ask for English, the juror switches to it on the page, and some
+people browse without JavaScript. Every page names the edition and its phase.
+
+The three services run in this process, served over real HTTP on the ports their links
+name; what their relays and workers do runs in between the steps (`Campaign.pump`). Every
+page is saved at 1280 and 360 px wide into tests/e2e/screenshots/ (ignored by git), for a
+person to look at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from dataclasses import dataclass, field
+
+import pytest
+from flask import Flask
+from playwright.sync_api import APIRequestContext, Browser, Page
+
+from shared.config import SERVICES
+from shared.models import utcnow
+from shared.queues import queue
+from shared.redis_server import free_port
+from tests.conftest import ROOT
+from tests.factories import issue_token
+from tests.mailbox import mail_folder, read_mails
+from tests.shared.bus_helpers import drain, relay, wait_for
+
+pytestmark = pytest.mark.slow
+
+SHOTS = ROOT / "tests" / "e2e" / "screenshots"
+DESKTOP, PHONE = {"width": 1280, "height": 800}, {"width": 360, "height": 740}
+SLUG, TITLE = "rv-2026", "Radicale Vernieuwers 2026"
+NO_SCRIPT = {"java_script_enabled": False}
+JURY_MARKS = {"Fietsbieb Kortrijk": 9, "Energiebib": 7}
+EMBARGO = dt.timedelta(seconds=3)
+LINK = re.compile(r"https?://\S+")
+INNOVATIONS = (
+    {
+        "nominee_name": "Energiebib",
+        "organisation": "Vzw Warm Wonen",
+        "nominee_email": "info@warmwonen.be",
+        "region": "Antwerpen",
+        "theme": "energie",
+        "problem": "Gezinnen met een klein budget betalen te veel voor energie.",
+        "solution": "Een bibliotheek waar gezinnen energiemeters en zuinige toestellen lenen.",
+        "impact": "Driehonderd gezinnen verbruikten het eerste jaar een vijfde minder.",
+        "nominator_name": "An Peeters",
+        "nominator_email": "an.peeters@telenet.be",
+    },
+    {
+        "nominee_name": "Buurtkeuken De Pollepel",
+        "organisation": "De Pollepel cv",
+        "nominee_email": "hallo@depollepel.be",
+        "region": "Oost-Vlaanderen",
+        "theme": "voeding",
+        "problem": "Oudere buurtbewoners eten vaak alleen, en voedseloverschotten verdwijnen.",
+        "solution": "Een buurtkeuken die overschotten van handelaars tot maaltijden kookt.",
+        "impact": "Elke week zeshonderd maaltijden en twaalf koks die werk vonden.",
+        "nominator_name": "Jan Claes",
+        "nominator_email": "jan.claes@gmail.com",
+    },
+    {
+        "nominee_name": "Fietsbieb Kortrijk",
+        "organisation": "Vzw Trappers",
+        "nominee_email": "fietsbieb@trappers.be",
+        "region": "West-Vlaanderen",
+        "theme": "mobiliteit",
+        "problem": "Children outgrow their bikes fast and a new bike costs too much.",
+        "solution": "A bike library where families borrow a child's bike for a small fee.",
+        "impact": "Four hundred children cycle to school on a bike that fits them.",
+        "nominator_name": "Sam Wilson",
+        "nominator_email": "sam.wilson@outlook.com",
+    },
+)
+
+
+@dataclass
+class Campaign:
+    """The three services of one test stack, their URLs, the staff's API client, and the
+    pages photographed so far."""
+
+    apps: dict[str, Flask]
+    urls: dict[str, str]
+    staff: APIRequestContext
+    taken: list[str] = field(default_factory=list)
+
+    def api(self, method: str, service: str, path: str, body: dict | None = None) -> dict:
+        """A staff call to a service's API; the JSON it answers (asserting a 2xx)."""
+        url = f"{self.urls[service]}/api/v1{path}"
+        response = self.staff.fetch(url, method=method, data=body)
+        assert response.ok, (response.status, response.text())
+        return response.json()
+
+    def move(self, **windows: dt.datetime) -> None:
+        """Staff move windows of the schedule; voting and jury follow by event, and when
+        their round closed, send their results back to the hub."""
+        self.api("PATCH", "nominations", f"/editions/{SLUG}", _iso(windows))
+        self.pump(rounds=2)
+
+    def pump(self, rounds: int = 1) -> None:
+        """Do what the relays (their periodic duties, then the sweep) and the workers of
+        the three services do, `rounds` times: one for each hop an event cascade takes."""
+        for _ in range(rounds):
+            for app in self.apps.values():
+                with app.app_context():
+                    relay(app).tick()
+                relay(app).sweep()
+            for app in self.apps.values():
+                if waiting(app):
+                    drain(app)
+
+    def link(self, to: str) -> str:
+        """The link in the newest mail to `to`."""
+        mails = read_mails(mail_folder(self.apps["nominations"]), to)
+        return LINK.search(mails[-1].get_body(("plain",)).get_content()).group(0)
+
+    def shoot(self, page: Page, name: str) -> None:
+        """Save the page as a desktop and a phone show it, whole (once a page: the
+        visitors after the first see the same)."""
+        if name in self.taken:
+            return
+        self.taken.append(name)
+        number = len(self.taken)
+        page.evaluate("window.scrollTo(0, 0)")  # a sticky part would stay where it scrolled
+        for width, size in (("1280", DESKTOP), ("360", PHONE)):
+            page.set_viewport_size(size)
+            page.screenshot(path=SHOTS / f"{number:02d}-{name}-{width}.png", full_page=True)
+        page.set_viewport_size(DESKTOP)
+
+
+def waiting(app: Flask) -> int:
+    """How many jobs wait in the service's queue (a worker started for none costs time)."""
+    b = app.extensions["rv"]
+    return queue(b.redis, b.settings.queue_name()).count
+
+
+def _iso(moments: dict[str, dt.datetime]) -> dict[str, str]:
+    return {name: moment.isoformat() for name, moment in moments.items()}
+
+
+@pytest.fixture
+def people(browser: Browser):
+    """New browsers (contexts with their own cookies) for people: people(locale) -> Page."""
+    contexts = []
+
+    def new(locale: str = "nl-BE", **options) -> Page:
+        context = browser.new_context(locale=locale, viewport=DESKTOP, **options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield new
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def campaign(make_env, stack, serve, people) -> Campaign:
+    """The three services on the ports their links name, and the staff's API client. People
+    in a browser fill forms faster than the fraud floors expect: those are off here."""
+    ports = {service: free_port() for service in SERVICES}
+    env = make_env(**{f"{service.upper()}_PORT": str(port) for service, port in ports.items()})
+    apps = stack(env, fraud_min_form_seconds=0.0, nomination_min_fill_seconds=0.0)
+    urls = {service: serve(apps[service], ports[service]) for service in SERVICES}
+    token = issue_token(apps, "admin", name="secretariaat")
+    staff = people(extra_http_headers={"Authorization": f"Bearer {token}"})
+    shutil.rmtree(SHOTS, ignore_errors=True)
+    SHOTS.mkdir(parents=True)
+    return Campaign(apps, urls, staff.request)
+
+
+def test_a_whole_edition_from_nomination_to_winners(campaign: Campaign, people):
+    create_edition(campaign)
+    nominate_with_a_mistake_first(campaign, people(), INNOVATIONS[0])
+    nominate(campaign, people(**NO_SCRIPT), INNOVATIONS[1])
+    nominate(campaign, people("en-GB"), INNOVATIONS[2])
+    finalists = screen_and_pick(campaign)
+    campaign.move(voting_open=utcnow())
+
+    assert vote(campaign, people(), finalists["Energiebib"], "lotte.janssens@telenet.be") == "nl"
+    assert vote(campaign, people("en-GB"), finalists["Energiebib"], "mia.smith@outlook.com") == "en"
+    voter = people(**NO_SCRIPT)
+    vote(campaign, voter, finalists["Fietsbieb Kortrijk"], "pieter.maes@proximus.be")
+    score_as_juror(campaign, people(**NO_SCRIPT), JURY_MARKS)
+
+    now = utcnow()
+    campaign.move(voting_close=now, jury_close=now)
+    results = campaign.api("GET", "nominations", f"/editions/{SLUG}/results")
+    assert results["complete"]
+    winners = {"public": finalists["Energiebib"], "jury": finalists["Fietsbieb Kortrijk"]}
+    assert results["winners_by_rule"] == {award: [fid] for award, fid in winners.items()}
+    publish_and_watch_the_embargo(campaign, people(), winners)
+
+
+def create_edition(campaign: Campaign) -> None:
+    """Staff create the edition: nominations open, then screening, voting and the jury."""
+    hour, now = dt.timedelta(hours=1), utcnow()
+    windows = {
+        "nominations_open": now - hour,
+        "nominations_close": now + hour,
+        "voting_open": now + 2 * hour,
+        "voting_close": now + 3 * hour,
+        "jury_close": now + 4 * hour,
+    }
+    body = {"slug": SLUG, "title": TITLE, "timezone": "Europe/Brussels", "finalist_count": 2}
+    campaign.api("POST", "nominations", "/editions", body | _iso(windows))
+    campaign.pump()
+
+
+def nominate_with_a_mistake_first(campaign: Campaign, page: Page, innovation: dict) -> None:
+    """A visitor forgets the impact and the consent, reads what to mend beside the fields,
+    mends it, sends the form and confirms from the mail."""
+    page.goto(campaign.urls["nominations"] + "/")
+    assert phase_shown(page) == f"{TITLE} Nomineren kan nu"
+    campaign.shoot(page, "home-nominations")
+    page.get_by_role("link", name="Nomineer een sociale vernieuwer").click()
+    campaign.shoot(page, "nominate-form")
+    fill_nomination(page, innovation | {"impact": ""}, consent=False)
+    page.get_by_role("button", name="Nominatie versturen").click()
+    assert page.get_by_role("heading", name="Kijk deze velden na").is_visible()
+    assert page.locator("#impact-error").is_visible()
+    assert page.locator("#consent-error").is_visible()
+    campaign.shoot(page, "nominate-errors")
+    fill_nomination(page, {"impact": innovation["impact"]}, consent=True)
+    page.get_by_role("button", name="Nominatie versturen").click()
+    confirm_nomination(campaign, page, innovation)
+
+
+def nominate(campaign: Campaign, page: Page, innovation: dict) -> None:
+    """A visitor nominates through the form in their browser's language and confirms."""
+    page.goto(campaign.urls["nominations"] + "/nomineren")
+    fill_nomination(page, innovation, consent=True)
+    page.locator("form button[type=submit]").click()
+    confirm_nomination(campaign, page, innovation)
+
+
+def fill_nomination(page: Page, values: dict, consent: bool) -> None:
+    """Type the values into the nomination form's fields (the same in either language)."""
+    for name, value in values.items():
+        target = page.locator(f"#{name}")
+        if name in ("region", "theme"):
+            target.select_option(value)
+        else:
+            target.fill(value)
+    page.locator("#consent").set_checked(consent)
+
+
+def confirm_nomination(campaign: Campaign, page: Page, innovation: dict) -> None:
+    """The thank-you page, then the confirmation link from the mail the hub sent."""
+    page.wait_for_url("**/nomineren/bedankt")
+    campaign.shoot(page, f"nominate-thanks-{page.locator('html').get_attribute('lang')}")
+    campaign.pump()
+    page.goto(campaign.link(innovation["nominator_email"]))
+    assert innovation["nominee_name"] in page.locator("main").inner_text()
+    campaign.shoot(page, "nominate-confirmed")
+
+
+def screen_and_pick(campaign: Campaign) -> dict[str, str]:
+    """Staff close the nominations, accept two, reject one, and pick the two as finalists;
+    returns the finalists' ids by name."""
+    campaign.move(nominations_close=utcnow())
+    listed = campaign.api("GET", "nominations", f"/editions/{SLUG}/nominations?status=submitted")
+    ids = {item["nominee_name"]: item["id"] for item in listed["items"]}
+    assert set(ids) == {innovation["nominee_name"] for innovation in INNOVATIONS}
+    chosen = {name: ids[name] for name in ("Energiebib", "Fietsbieb Kortrijk")}
+    for name, nomination_id in ids.items():
+        status = "accepted" if name in chosen else "rejected"
+        decision = {"status": status, "note": "Screening 2026"}
+        campaign.api("PATCH", "nominations", f"/nominations/{nomination_id}", decision)
+    body = {"nomination_ids": list(chosen.values())}
+    campaign.api("PUT", "nominations", f"/editions/{SLUG}/finalists", body)
+    campaign.pump()
+    return chosen
+
+
+def vote(campaign: Campaign, page: Page, finalist_id: str, address: str) -> str:
+    """A visitor goes from the home page to the voting page, votes, and confirms; returns
+    the language the voting page spoke."""
+    page.goto(campaign.urls["nominations"] + "/")
+    campaign.shoot(page, "home-voting")
+    page.locator(".actions a").click()  # "Stem voor de publieksprijs"
+    page.locator(f"#finalist-{finalist_id}").check()
+    page.locator("#email").fill(address)
+    language = page.locator("html").get_attribute("lang")
+    assert (
+        phase_shown(page) == f"{TITLE} " + {"nl": "Stemmen kan nu", "en": "Voting open"}[language]
+    )
+    campaign.shoot(page, f"vote-form-{language}")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url("**/check-je-mail")
+    campaign.shoot(page, "vote-check-mail")
+    campaign.pump()
+    page.goto(campaign.link(address))
+    assert page.locator(".notice").is_visible()
+    campaign.shoot(page, "vote-confirmed")
+    return language
+
+
+def score_as_juror(campaign: Campaign, page: Page, marks: dict[str, int]) -> None:
+    """Staff invite a juror; the juror logs in from the mail, switches the pages to
+    English, and gives every finalist one mark on each criterion, with a comment, and
+    submits."""
+    address = "els.devos@kuleuven.be"
+    juror = {"name": "Els De Vos", "email": address}
+    campaign.api("POST", "jury", f"/editions/{SLUG}/jurors", juror)
+    campaign.pump()
+    page.goto(campaign.link(address))
+    campaign.shoot(page, "jury-finalists-nl")
+    page.get_by_role("link", name="English").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your finalists"
+    for name, mark in marks.items():
+        page.get_by_role("link", name=name).click()
+        for box in page.locator("input[type=number]").all():
+            box.fill(str(mark))
+        page.get_by_label("Comment").fill(f"{name}: a strong, tested approach.")
+        campaign.shoot(page, "jury-score-form-en")
+        page.get_by_role("button", name="Submit").click()
+        assert page.get_by_role("status").filter(has_text="has been submitted").is_visible()
+    campaign.shoot(page, "jury-all-submitted-en")
+
+
+def publish_and_watch_the_embargo(campaign: Campaign, page: Page, winners: dict) -> None:
+    """Staff publish the winners under an embargo; the winners page shows nothing before
+    it, and the winners after it."""
+    publish_at = utcnow() + EMBARGO
+    awards = [{"award": award, "finalist_id": fid} for award, fid in winners.items()]
+    body = {"awards": awards, "publish_at": publish_at.isoformat()}
+    campaign.api("POST", "nominations", f"/editions/{SLUG}/winners", body)
+    page.goto(campaign.urls["nominations"] + "/winnaars")
+    assert "nog niet bekendgemaakt" in page.locator("main").inner_text()
+    campaign.shoot(page, "winners-embargo")
+    wait_for(lambda: utcnow() > publish_at, timeout=EMBARGO.total_seconds() + 5)
+    page.reload()
+    shown = page.locator("main").inner_text()
+    assert "Energiebib" in shown and "Fietsbieb Kortrijk" in shown
+    assert phase_shown(page) == f"{TITLE} Afgelopen"
+    campaign.shoot(page, "winners")
+    page.goto(campaign.urls["nominations"] + "/")
+    campaign.shoot(page, "home-closed")
+
+
+def phase_shown(page: Page) -> str:
+    """What the page header says of the campaign: the edition's title and its phase."""
+    return " ".join(page.locator("header .brand").inner_text().split())
