@@ -64,6 +64,13 @@ def _form(session, edition: Edition, values: dict, errors: dict, status: int = 2
     return page, status
 
 
+@bp.get("/stemmen/<slug>")
+def vote_again(slug: str):
+    """The form's own address asked for by GET (a language switch on the form shown again
+    after a mistake, a reload): back to the voting page, in the language asked for."""
+    return redirect(url_for(".home", lang=request.args.get("lang")), 303)
+
+
 @bp.post("/stemmen/<slug>")
 @votes.limited
 def vote(slug: str):

@@ -127,3 +127,9 @@ def test_a_form_sent_after_close_gets_a_page_saying_so(voting, browser_like):
 def test_the_english_page_is_translated(voting, browser_like):
     html = browser_like.get("/?lang=en").get_data(as_text=True)
     assert "Who do you vote for?" in html and ">Vote</button>" in html
+
+
+def test_the_forms_address_asked_for_by_get_leads_back_to_the_page(voting, browser_like):
+    response = browser_like.get(f"/stemmen/{voting.slug}?lang=en")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/?lang=en"
