@@ -61,4 +61,4 @@ bench-votes: $(INSTALLED)
 	$(BIN)/python -m bench.votes
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

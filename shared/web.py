@@ -32,12 +32,15 @@ bp = Blueprint(
 )
 
 
+def remember_language() -> None:
+    """Keep a ?lang= choice in the session before the view runs, so that it holds even on a
+    page that only redirects (a juror's login link with ?lang=en)."""
+    if request.args.get("lang") in LANGUAGES:
+        session["lang"] = request.args["lang"]
+
+
 def select_language() -> str:
     """The page language: ?lang= (remembered), the session's, the browser's, else Dutch."""
-    asked = request.args.get("lang")
-    if asked in LANGUAGES:
-        session["lang"] = asked
-        return asked
     if session.get("lang") in LANGUAGES:
         return session["lang"]
     return request.accept_languages.best_match(LANGUAGES, DEFAULT_LANGUAGE)
@@ -85,6 +88,7 @@ def init_app(app: Flask) -> None:
     # A Babel of its own per app: Flask-Babel caches catalogues on the instance, and each
     # service has its own (tests hold all three apps in one process).
     Babel(app, locale_selector=select_language)
+    app.before_request(remember_language)
     csrf.init_app(app)
     app.register_error_handler(CSRFError, form_expired)
     app.register_blueprint(bp)

@@ -103,3 +103,10 @@ def test_the_pages_speak_english_on_request(jury, staff, contest):
     page = client.get(f"/beoordelen/{contest.finalists[0]}?lang=en").get_data(as_text=True)
     assert "Save as draft" in page
     assert 'lang="en"' in page
+
+
+def test_a_language_asked_for_on_the_login_link_holds_after_its_redirects(jury, staff, contest):
+    invite(jury, staff, contest.slug, "an@example.be")
+    client = jury.test_client()
+    page = client.get(login_path(jury, "an@example.be") + "?lang=en", follow_redirects=True)
+    assert 'lang="en"' in page.get_data(as_text=True)
