@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, jsonify, make_response, render_template
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, TooManyRequests
 
 from shared.web import wants_json
 
@@ -28,8 +28,9 @@ def _http_error(exc: HTTPException):
     if wants_json():
         response, status = error_response(status, _code(exc), message)
     else:  # a page: the same status, with the message in the site's layout
-        # Werkzeug's own descriptions are English: the page says those in its language.
-        generic = exc.description == type(exc).description
+        # Werkzeug's own descriptions are English, and a rate limit's names the limit: the
+        # page says those in its language.
+        generic = exc.description == type(exc).description or isinstance(exc, TooManyRequests)
         page = render_template("error.html", status=status, message=message, generic=generic)
         response = make_response(page)
     for name, value in exc.get_headers():

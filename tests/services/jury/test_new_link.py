@@ -50,3 +50,12 @@ def test_new_links_are_limited_per_client_address(make_jury):
     client = jury.test_client()
     statuses = [ask(client, f"p{i}@example.be").status_code for i in range(3)]
     assert statuses == [200, 200, 429]
+
+
+def test_a_limited_visitor_reads_why_in_the_pages_language(make_jury):
+    jury = make_jury(jury_new_link_per_address="1 per hour")
+    client = jury.test_client()
+    ask(client, "p0@example.be")
+    page = ask(client, "p1@example.be").get_data(as_text=True)
+    assert "te veel vragen van jouw adres" in page
+    assert "per 1 hour" not in page
