@@ -33,6 +33,7 @@ def test_staff_see_progress_and_ranking(jury, staff, contest):
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Jurylid" in text and "Innovatie 2" in text
+    assert "Scores tellen zoals gegeven" in text
 
 
 def test_staff_without_the_jury_right_are_refused(jury, contest):
