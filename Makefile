@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 AXE := node_modules/axe-core/axe.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format staff-token revoke-token migrate bench-bus bench-votes clean
+.PHONY: run test lint format staff-token revoke-token migrate bench-bus bench-votes bench-fuzz bench-peak clean
 
 $(INSTALLED): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,13 @@ bench-bus: $(INSTALLED)
 
 bench-votes: $(INSTALLED)
 	$(BIN)/python -m bench.votes
+
+# A radio call to vote, an attacker and faults, on PostgreSQL (127.0.0.1:5432 or PEAK_POSTGRES).
+bench-peak: $(INSTALLED) $(CATALOGUES)
+	$(BIN)/python -m bench.peak
+
+bench-fuzz: $(INSTALLED)
+	$(BIN)/python -m bench.fuzz
 
 clean:
 	rm -rf $(VENV) var node_modules

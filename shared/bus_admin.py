@@ -47,7 +47,7 @@ def list_failed():
     get:
       tags: [events]
       parameters:
-        - {in: query, name: limit, schema: {type: integer, minimum: 1, maximum: 50}}
+        - {in: query, name: limit, schema: {type: integer, minimum: 1}, description: at most 50}
         - {in: query, name: cursor, schema: {type: string}}
       responses:
         200:
@@ -93,7 +93,7 @@ def list_outbox():
       tags: [events]
       parameters:
         - {in: query, name: state, schema: {type: string, enum: [pending, sent, acked, failed]}}
-        - {in: query, name: limit, schema: {type: integer, minimum: 1, maximum: 50}}
+        - {in: query, name: limit, schema: {type: integer, minimum: 1}, description: at most 50}
         - {in: query, name: cursor, schema: {type: string}}
       responses:
         200:

@@ -52,7 +52,8 @@ def build_spec(app: Flask, service: str) -> dict:
 class ConventionsPlugin(BasePlugin):
     """Fills in what every operation of its kind shares, so a view's docstring holds only what
     is its own: the staff token on staff views (`staff_required`), the path parameters, and
-    the errors the kind implies (401/403 staff, 404 a path parameter, 400/413/415/422 a body).
+    the errors the kind implies (401/403 staff, 404 a path parameter, 400 a query,
+    400/413/415/422 a body).
     """
 
     def operation_helper(self, path=None, operations=None, **kwargs) -> None:
@@ -84,6 +85,8 @@ def _implied_errors(path: str, operation: dict) -> tuple[str, ...]:
         implied += ("401", "403")
     if "{" in path:
         implied += ("404",)
+    if any(p.get("in") == "query" for p in operation.get("parameters", ())):
+        implied += ("400",)
     if "requestBody" in operation:
         implied += ("400", "413", "415", "422")
     return implied

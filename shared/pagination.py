@@ -14,26 +14,33 @@ from werkzeug.exceptions import BadRequest
 MAX_PAGE = 50
 
 
+MAX_KEY = 2**63  # a cursor past the databases' largest integer can name no row
+
+
 def page_limit(default: int = MAX_PAGE) -> int:
-    """?limit= clamped to 1..MAX_PAGE; a non-number is a 400."""
+    """?limit= from 1 on, more than MAX_PAGE asks for MAX_PAGE; anything else is a 400."""
     raw = request.args.get("limit")
     if raw is None:
         return default
-    if not raw.isdigit():
-        raise BadRequest("limit is a whole number.")
-    return min(max(int(raw), 1), MAX_PAGE)
+    # isdigit() alone lets "²" through, which int() refuses.
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        raise BadRequest("limit is a whole number from 1 on.")
+    return min(int(raw), MAX_PAGE)
 
 
 def cursor_after(parse=int):
-    """?cursor=, read by `parse` (int by default), or None; a cursor that does not parse is
-    a 400."""
+    """?cursor=, read by `parse` (int by default), or None; a cursor that does not parse, or
+    a number no row can have, is a 400."""
     raw = request.args.get("cursor")
     if not raw:
         return None
     try:
-        return parse(raw)
+        value = parse(raw)
     except ValueError as exc:
         raise BadRequest("This cursor is not valid.") from exc
+    if isinstance(value, int) and not 0 <= value < MAX_KEY:
+        raise BadRequest("This cursor is not valid.")
+    return value
 
 
 def keyset_page(session: Session, query: Select, key, limit: int, after=None) -> dict:

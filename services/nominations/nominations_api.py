@@ -74,7 +74,7 @@ def list_nominations(slug: str):
         - {in: query, name: region, schema: {type: string}}
         - {in: query, name: theme, schema: {type: string}}
         - {in: query, name: q, schema: {type: string}, description: words in the texts}
-        - {in: query, name: limit, schema: {type: integer, minimum: 1, maximum: 50}}
+        - {in: query, name: limit, schema: {type: integer, minimum: 1}, description: at most 50}
         - {in: query, name: cursor, schema: {type: string}}
       responses:
         200:

@@ -14,7 +14,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import Conflict
+from werkzeug.exceptions import BadRequest, Conflict
 
 from services.voting.decisions import held_for
 from services.voting.models import Edition, Vote, VoteDecision
@@ -35,6 +35,7 @@ REASON_LABELS = {
     "similar_addresses": _l("veel bijna gelijke e-mailadressen (naam1@, naam2@ ...)"),
     "machine_rhythm": _l("bevestigingen in een machinaal regelmatig ritme"),
     "juror": _l("een stem van een jurylid (juryleden stemmen niet mee)"),
+    "shared_domain": _l("veel adressen bij één eigen maildomein (geen gewone mailprovider)"),
 }
 
 
@@ -125,9 +126,12 @@ def get_integrity(slug: str):
             text/plain: {schema: {type: string}}
         409: {$ref: '#/components/responses/409'}
     """
+    wanted = request.args.get("format", "json")
+    if wanted not in ("json", "text"):
+        raise BadRequest("format is json or text.")
     with backends().sessions() as session:
         edition = closed_edition(session, slug, utcnow())
         figures = integrity(session, edition)
-        if request.args.get("format") == "text":
+        if wanted == "text":
             return Response(report_text(edition, figures), mimetype="text/plain")
         return jsonify(IntegritySchema().dump(figures))

@@ -53,7 +53,7 @@ def list_votes(slug: str):
         - {in: query, name: reason, schema: {type: string, example: network_flood}}
         - {in: query, name: network, schema: {type: string, example: 81.82.83.0/24}}
         - {in: query, name: finalist_id, schema: {type: string}}
-        - {in: query, name: limit, schema: {type: integer, maximum: 50}}
+        - {in: query, name: limit, schema: {type: integer, minimum: 1}, description: at most 50}
         - {in: query, name: cursor, schema: {type: string}}
       responses:
         200:
@@ -156,7 +156,7 @@ def list_decisions(slug: str):
     get:
       tags: [review]
       parameters:
-        - {in: query, name: limit, schema: {type: integer, maximum: 50}}
+        - {in: query, name: limit, schema: {type: integer, minimum: 1}, description: at most 50}
         - {in: query, name: cursor, schema: {type: string}}
       responses:
         200:

@@ -61,10 +61,14 @@ class EditionSchema(Schema):
 
 
 class EditionPatchSchema(EditionSchema):
-    """The fields staff may change after creation: everything but the slug."""
+    """The fields staff may change after creation: everything but the slug, each optional
+    (partial by default, so the OpenAPI document requires none of them either)."""
 
     class Meta:
         exclude = ("slug",)
+
+    def __init__(self, **kwargs):
+        super().__init__(**{"partial": True} | kwargs)
 
 
 def check_window_order(data: dict) -> None:
