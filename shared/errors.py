@@ -6,11 +6,18 @@ import logging
 
 from flask import Flask, jsonify, make_response, render_template
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException, InternalServerError, TooManyRequests
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    ServiceUnavailable,
+    TooManyRequests,
+)
 
 from shared.web import wants_json
 
 log = logging.getLogger(__name__)
+DATABASE_AWAY_RETRY = 5  # seconds a client is asked to wait while the database is away
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
@@ -56,6 +63,13 @@ def _flatten(messages: dict, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
+def _database_away(exc: Exception):
+    """The database did not answer (restarting, failing over): 503 with Retry-After, so that
+    clients and proxies try again, rather than a 500 that says the request was wrong."""
+    log.warning("database unavailable: %s", exc)
+    return _http_error(ServiceUnavailable(retry_after=DATABASE_AWAY_RETRY))
+
+
 def _unexpected(exc: Exception):
     log.exception("unhandled error", exc_info=exc)
     return _http_error(InternalServerError())
@@ -65,4 +79,6 @@ def init_app(app: Flask) -> None:
     """Register the handlers: HTTP errors, schema validation errors, and anything else."""
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(ValidationError, _validation_error)
+    app.register_error_handler(OperationalError, _database_away)
+    app.register_error_handler(InterfaceError, _database_away)
     app.register_error_handler(Exception, _unexpected)

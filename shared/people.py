@@ -39,6 +39,32 @@ IGNORE_TAGS = frozenset(
         "pm.me",
     }
 )
+# Mailbox providers open to anyone, where many unrelated people have their address; at any
+# other domain, many addresses belong to one organisation (or to whoever owns the domain).
+PUBLIC_PROVIDERS = IGNORE_TAGS | {
+    "yahoo.com",
+    "yahoo.be",
+    "yahoo.fr",
+    "ymail.com",
+    "aol.com",
+    "gmx.com",
+    "gmx.net",
+    "gmx.de",
+    "web.de",
+    "mail.com",
+    "orange.fr",
+    "free.fr",
+    "laposte.net",
+    "ziggo.nl",
+    "kpnmail.nl",
+    "telenet.be",
+    "skynet.be",
+    "proximus.be",
+    "scarlet.be",
+    "base.be",
+    "voo.be",
+    "edpnet.be",
+}
 HASH_LABEL = b"rv.voting.person"
 DIGITS = re.compile(r"\d+")
 
@@ -65,6 +91,7 @@ class Person(NamedTuple):
 
     hash: str  # of the normalised address: one person, one vote
     shape_hash: str  # of its shape: name1@ and name2@ share it
+    domain_hash: str | None = None  # of its domain, unless that is a public provider
 
 
 def identify(settings, email: str) -> Person:
@@ -75,7 +102,9 @@ def identify(settings, email: str) -> Person:
     else:
         key = hmac.new(settings.secret_key.encode(), HASH_LABEL, hashlib.sha256).digest()
     normalised = normalise(email)
-    return Person(keyed_hash(key, normalised), keyed_hash(key, shape(normalised)))
+    domain = normalised.rpartition("@")[2]
+    own_domain = None if domain in PUBLIC_PROVIDERS else keyed_hash(key, f"@{domain}")
+    return Person(keyed_hash(key, normalised), keyed_hash(key, shape(normalised)), own_domain)
 
 
 def keyed_hash(key: bytes, value: str) -> str:

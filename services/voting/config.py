@@ -39,6 +39,7 @@ class VotingSettings(config.Settings):
     fraud_burst_factor: float = 5.0  # how far above its usual rate is a burst
     fraud_burst_floor: int = 50  # never a burst below this many confirmations per window
     fraud_similar_addresses: int = 3  # votes sharing an address shape (name1@, name2@ ...)
+    fraud_domain_votes: int = 10  # votes with addresses at one domain not a public provider
     fraud_rhythm_confirmations: int = 6  # confirmations from one network to judge a rhythm
     fraud_rhythm_max_cv: float = 0.1  # intervals this regular (stdev / mean) are a machine's
 

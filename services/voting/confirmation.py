@@ -29,7 +29,8 @@ VOTES = Vote.__table__
 # move of an unconfirmed vote, conditional so that only one click ever moves it.
 VOTE = select(
     *(VOTES.c[name] for name in ("id", "edition_id", "finalist_id", "status", "network")),
-    *(VOTES.c[name] for name in ("person_hash", "shape_hash", "created_at", "form_seconds")),
+    *(VOTES.c[name] for name in ("person_hash", "shape_hash", "domain_hash", "created_at")),
+    VOTES.c.form_seconds,
     VOTES.c.honeypot,
     Edition.voting_open,
     Edition.voting_close,

@@ -1,12 +1,13 @@
 """Fraud signals: why a confirmed vote is held in quarantine for staff instead of counted.
 
-`assess` runs inside the confirmation's transaction, on the hot path: the two counting
-signals are one statement of two small indexed counts, each bounded by its threshold (it
+`assess` runs inside the confirmation's transaction, on the hot path: the three counting
+signals are one statement of three small indexed counts, each bounded by its threshold (it
 never counts more rows than it needs), the rhythm one more, and a finalist's rate is
-counters per minute and per window in Redis (one round trip). Statements are built once. A
-signal never rejects a vote: staff release or reject held votes (services/voting/review.py).
-Thresholds are the `fraud_*` fields of VotingSettings; honest traffic (a few people from one
-home, a class voting from one school address below the flood limit) trips none of them.
+counters per minute and per window in Redis (one round trip), for it and for the edition.
+Statements are built once. A signal never rejects a vote: staff release or reject held votes
+(services/voting/review.py). Thresholds are the `fraud_*` fields of VotingSettings; honest
+traffic (a few people from one home, a class voting from one school address below the flood
+limit, a radio call that raises every finalist) trips none of them.
 """
 
 from __future__ import annotations
@@ -16,19 +17,28 @@ import functools
 import itertools
 import logging
 import statistics
+from collections.abc import Callable
+from typing import NamedTuple
 
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import Connection, Select, bindparam, func, select
 
 from services.voting.config import VotingSettings
-from services.voting.models import JurorPerson, Vote
+from services.voting.models import Finalist, JurorPerson, Vote
 from shared.backends import backends
 from shared.schemas.review import REASONS
 
-HONEYPOT, TOO_FAST, NETWORK_FLOOD, FINALIST_BURST, SIMILAR_ADDRESSES, MACHINE_RHYTHM, JUROR = (
-    REASONS
-)
+(
+    HONEYPOT,
+    TOO_FAST,
+    NETWORK_FLOOD,
+    FINALIST_BURST,
+    SIMILAR_ADDRESSES,
+    MACHINE_RHYTHM,
+    JUROR,
+    SHARED_DOMAIN,
+) = REASONS
 
 MINUTE = 60
 log = logging.getLogger(__name__)
@@ -37,20 +47,28 @@ log = logging.getLogger(__name__)
 def assess(connection: Connection, vote, now: dt.datetime, opened: dt.datetime) -> list[str]:
     """The reason codes of the signals that fire for `vote` (a Vote, or a row of its columns,
     with `confirm_network` set) as it is confirmed at `now` in an edition whose voting opened
-    at `opened` (empty: count it)."""
+    at `opened` (empty: count it). A finalist's burst is judged last, on the votes no other
+    signal holds: an attack caught by its addresses or networks does not also drag the
+    honest votes cast for that finalist meanwhile into the quarantine."""
     b = backends()
     settings: VotingSettings = b.settings
-    flood, similar = _counts(connection, vote, settings)
+    flood, similar, domain = _counts(connection, vote, settings)
     fired = {
         HONEYPOT: vote.honeypot,
         TOO_FAST: too_fast(vote, settings),
         NETWORK_FLOOD: flood,
-        FINALIST_BURST: finalist_burst(b.redis, vote, opened, now, settings),
         SIMILAR_ADDRESSES: similar,
         MACHINE_RHYTHM: machine_rhythm(connection, vote, now, settings),
         JUROR: is_juror(connection, vote),
+        SHARED_DOMAIN: domain,
     }
-    return [reason for reason in REASONS if fired[reason]]
+    held = [reason for reason in REASONS if fired.get(reason)]
+    if held:
+        return held
+    finalists = functools.partial(_finalist_count, connection, vote.edition_id)
+    return (
+        [FINALIST_BURST] if finalist_burst(b.redis, vote, opened, now, settings, finalists) else []
+    )
 
 
 def is_juror(connection: Connection, vote) -> bool:
@@ -71,13 +89,17 @@ def too_fast(vote, settings: VotingSettings) -> bool:
     return vote.form_seconds is not None and vote.form_seconds < settings.fraud_min_form_seconds
 
 
-def _counts(connection: Connection, vote, settings: VotingSettings) -> tuple[bool, bool]:
-    """Two signals in one statement. Network flood: this vote came after `fraud_flood_votes`
-    others from its network within the window before it (the first ones count, the rest wait
-    for staff: a school class is released). Similar addresses: at least
+def _counts(connection: Connection, vote, settings: VotingSettings) -> tuple[bool, bool, bool]:
+    """Three signals in one statement. Network flood: this vote came after
+    `fraud_flood_votes` others from its network within the window before it (the first ones
+    count, the rest wait for staff: a school class is released). Similar addresses: at least
     `fraud_similar_addresses` votes of the edition (this one included) share the shape of
-    their address: name1@, name2@, name3@ ..."""
+    their address: name1@, name2@, name3@ ... Shared domain: at least `fraud_domain_votes`
+    votes of the edition (this one included) have addresses at one domain that is not a
+    public mailbox provider: mailboxes made at will on a domain someone owns (or the staff
+    of one organisation voting together, whom staff release)."""
     flood, similar = settings.fraud_flood_votes, settings.fraud_similar_addresses - 1
+    domain = settings.fraud_domain_votes - 1
     params = {
         "id": vote.id,
         "edition_id": vote.edition_id,
@@ -85,13 +107,16 @@ def _counts(connection: Connection, vote, settings: VotingSettings) -> tuple[boo
         "since": vote.created_at - dt.timedelta(seconds=settings.fraud_flood_window),
         "created_at": vote.created_at,
         "shape_hash": vote.shape_hash,
+        "domain_hash": vote.domain_hash,
     }
-    earlier, alike = connection.execute(_counting(max(flood, 0), max(similar, 0)), params).one()
-    return vote.network is not None and earlier >= flood, alike >= similar
+    statement = _counting(max(flood, 0), max(similar, 0), max(domain, 0))
+    earlier, alike, same_domain = connection.execute(statement, params).one()
+    own_domain = vote.domain_hash is not None and same_domain >= domain
+    return vote.network is not None and earlier >= flood, alike >= similar, own_domain
 
 
 @functools.cache
-def _counting(flood: int, similar: int) -> Select:
+def _counting(flood: int, similar: int, domain: int) -> Select:
     same_edition = (Vote.edition_id == bindparam("edition_id"), Vote.id != bindparam("id"))
     earlier = select(Vote.id).where(
         Vote.network == bindparam("network"),
@@ -100,7 +125,12 @@ def _counting(flood: int, similar: int) -> Select:
         *same_edition,
     )
     alike = select(Vote.id).where(Vote.shape_hash == bindparam("shape_hash"), *same_edition)
-    return select(_bounded_count(earlier, flood), _bounded_count(alike, similar))
+    at_domain = select(Vote.id).where(Vote.domain_hash == bindparam("domain_hash"), *same_edition)
+    return select(
+        _bounded_count(earlier, flood),
+        _bounded_count(alike, similar),
+        _bounded_count(at_domain, domain),
+    )
 
 
 def _bounded_count(query: Select, threshold: int):
@@ -146,23 +176,52 @@ def regularity(moments: list[dt.datetime]) -> float:
 
 
 def finalist_burst(
-    redis: Redis, vote, opened: dt.datetime, now: dt.datetime, settings: VotingSettings
+    redis: Redis,
+    vote,
+    opened: dt.datetime,
+    now: dt.datetime,
+    settings: VotingSettings,
+    finalists: Callable[[], int] = lambda: 1,
 ) -> bool:
     """Confirmations for this finalist in the last `fraud_burst_window` seconds (a sliding
-    window of minutes) are above the floor and `fraud_burst_factor` times its mean per window
-    over the history before them (since voting opened, at most `fraud_burst_history`).
+    window of minutes) are above the floor and `fraud_burst_factor` times what it should
+    have had: its mean per window over the history before (since voting opened, at most
+    `fraud_burst_history`), grown as much as the other finalists' confirmations grew; with no
+    history yet, the mean of the other finalists now (`finalists()` says how many there are).
+    So a radio call, which raises every finalist, is no burst; one finalist's rise alone is.
     Counted in Redis per minute and per window; while Redis is away this signal is off."""
-    window = settings.fraud_burst_window
-    key = f"rv:{settings.queue_prefix}fraud:voting:{vote.edition_id}:{vote.finalist_id}"
+    key = f"rv:{settings.queue_prefix}fraud:voting:{vote.edition_id}"
     history = _history(opened, now, settings)
     try:
-        recent, usual = _rates(
-            redis, key, int(now.timestamp()), window, history, settings.fraud_burst_history
+        mine, everyone = _rates(
+            redis,
+            (f"{key}:{vote.finalist_id}", f"{key}:all"),
+            int(now.timestamp()),
+            history,
+            settings,
         )
     except RedisError as exc:
         log.warning("finalist_burst not assessed, Redis unavailable: %s", exc)
         return False
-    return recent > settings.fraud_burst_floor and recent > settings.fraud_burst_factor * usual
+    if mine.recent <= settings.fraud_burst_floor:
+        return False
+    return mine.recent > settings.fraud_burst_factor * _expected(mine, everyone, finalists)
+
+
+class Rate(NamedTuple):
+    """Confirmations in the recent window, and the mean per window before it."""
+
+    recent: int
+    usual: float
+
+
+def _expected(mine: Rate, everyone: Rate, finalists: Callable[[], int]) -> float:
+    """What the finalist's recent confirmations would be if it moved with the others."""
+    others = Rate(everyone.recent - mine.recent, everyone.usual - mine.usual)
+    if everyone.usual == 0:
+        return others.recent / max(finalists() - 1, 1)
+    growth = others.recent / others.usual if others.usual > 0 else 1.0
+    return mine.usual * max(growth, 1.0)
 
 
 def _history(opened: dt.datetime, now: dt.datetime, settings: VotingSettings) -> int:
@@ -172,18 +231,33 @@ def _history(opened: dt.datetime, now: dt.datetime, settings: VotingSettings) ->
 
 
 def _rates(
-    redis: Redis, key: str, moment: int, window: int, history: int, keep: int
-) -> tuple[int, float]:
-    """Count one confirmation at `moment` in its minute and in its window; return the
-    confirmations of the last `window` seconds (by minutes) and the mean per window of the
+    redis: Redis, keys: tuple[str, ...], moment: int, history: int, settings: VotingSettings
+) -> list[Rate]:
+    """Count one confirmation at `moment` under each key, in its minute and in its window;
+    per key, the confirmations of the last window (by minutes) and the mean per window of the
     `history` whole windows before the previous one (a burst may reach into that one)."""
+    window = settings.fraud_burst_window
     minute, slot = moment // MINUTE, moment // window
-    recent = [f"{key}:m:{minute - back}" for back in range(max(window // MINUTE, 1))]
-    before = [f"{key}:w:{slot - 2 - back}" for back in range(history)]
+    minutes, keep = max(window // MINUTE, 1), settings.fraud_burst_history + 3 * window
     pipe = redis.pipeline(transaction=False)
-    pipe.incr(recent[0]).expire(recent[0], window + MINUTE)
-    pipe.incr(f"{key}:w:{slot}").expire(f"{key}:w:{slot}", keep + 3 * window)
-    pipe.mget(recent + before)
-    counts = [int(n or 0) for n in pipe.execute()[-1]]
-    usual = sum(counts[len(recent) :]) / history if history else 0.0
-    return sum(counts[: len(recent)]), usual
+    for key in keys:
+        recent = [f"{key}:m:{minute - back}" for back in range(minutes)]
+        before = [f"{key}:w:{slot - 2 - back}" for back in range(history)]
+        pipe.incr(recent[0]).expire(recent[0], window + MINUTE)
+        pipe.incr(f"{key}:w:{slot}").expire(f"{key}:w:{slot}", keep)
+        pipe.mget(recent + before)
+    answers = pipe.execute()
+    rates = []
+    for counts in answers[4::5]:
+        counts = [int(n or 0) for n in counts]
+        usual = sum(counts[minutes:]) / history if history else 0.0
+        rates.append(Rate(sum(counts[:minutes]), usual))
+    return rates
+
+
+def _finalist_count(connection: Connection, edition_id: int) -> int:
+    """How many finalists the edition has."""
+    return connection.execute(_FINALISTS, {"e": edition_id}).scalar_one()
+
+
+_FINALISTS = select(func.count()).where(Finalist.edition_id == bindparam("e"))

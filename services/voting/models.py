@@ -68,6 +68,7 @@ class Vote(Base):
         # may choose to scan the whole edition instead).
         Index("ix_votes_network_created", "network", "created_at"),
         Index("ix_votes_shape_edition", "shape_hash", "edition_id"),
+        Index("ix_votes_domain_edition", "domain_hash", "edition_id"),
         Index("ix_votes_confirm_network_confirmed", "confirm_network", "confirmed_at"),
         # Votes holding a clear address: the few whose mail is due or on its way (jobs.py).
         Index(
@@ -84,6 +85,8 @@ class Vote(Base):
     person_hash: Mapped[str] = mapped_column(String(64))
     # Keyed hash of the address with digits taken out of its local part (name1@, name2@ ...).
     shape_hash: Mapped[str] = mapped_column(String(64))
+    # Keyed hash of the address's domain; None at a public mailbox provider (people.py).
+    domain_hash: Mapped[str | None] = mapped_column(String(64))
     email: Mapped[str | None] = mapped_column(String(320))  # as typed; erased once mailed
     lang: Mapped[str] = mapped_column(String(5), default="nl")
     status: Mapped[str] = mapped_column(String(12), default="unconfirmed")

@@ -16,6 +16,7 @@ REASONS = (
     "similar_addresses",
     "machine_rhythm",
     "juror",
+    "shared_domain",
 )
 MAX_IDS = 1000
 
