@@ -32,15 +32,22 @@ bp = Blueprint(
 )
 
 
+def _asked() -> str | None:
+    asked = request.args.get("lang")
+    return asked if asked in LANGUAGES else None
+
+
 def remember_language() -> None:
     """Keep a ?lang= choice in the session before the view runs, so that it holds even on a
     page that only redirects (a juror's login link with ?lang=en)."""
-    if request.args.get("lang") in LANGUAGES:
-        session["lang"] = request.args["lang"]
+    if _asked():
+        session["lang"] = _asked()
 
 
 def select_language() -> str:
     """The page language: ?lang= (remembered), the session's, the browser's, else Dutch."""
+    if _asked():
+        return _asked()
     if session.get("lang") in LANGUAGES:
         return session["lang"]
     return request.accept_languages.best_match(LANGUAGES, DEFAULT_LANGUAGE)
