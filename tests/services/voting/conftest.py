@@ -156,3 +156,16 @@ def make_voting(make_app, tmp_path):
 def voting(make_voting):
     """The voting app with default test settings and an open edition."""
     return make_voting()
+
+
+def vote_row(edition_id: int, finalist_id: str, **fields) -> Vote:
+    """A vote row for the fraud signals to judge: its own person, shape and network unless
+    `fields` say otherwise."""
+    defaults = {
+        "person_hash": uuid.uuid4().hex,
+        "shape_hash": uuid.uuid4().hex,
+        "network": f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.0/24",
+        "created_at": utcnow(),
+        "status": "unconfirmed",
+    }
+    return Vote(edition_id=edition_id, finalist_id=finalist_id, **(defaults | fields))

@@ -4,14 +4,14 @@ stored rows, assessed at a given moment as the confirmation does."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 from sqlalchemy import select
 
 from services.voting import fraud
-from services.voting.models import Edition, Vote
+from services.voting.models import Edition
 from shared.models import utcnow
+from tests.services.voting.conftest import vote_row
 
 SECOND = dt.timedelta(seconds=1)
 
@@ -28,7 +28,7 @@ def assess(make_voting):
             """Store `votes` (Vote fields) and assess each in turn, as if confirmed then."""
             with app.app_context(), app.extensions["rv"].sessions.begin() as session:
                 edition = session.scalar(select(Edition).where(Edition.slug == voting.slug))
-                rows = [_vote(edition.id, voting.finalist_ids[0], **fields) for fields in votes]
+                rows = [vote_row(edition.id, voting.finalist_ids[0], **fields) for fields in votes]
                 session.add_all(rows)
                 session.flush()
                 results = []
@@ -43,17 +43,6 @@ def assess(make_voting):
         return run
 
     return build
-
-
-def _vote(edition_id: int, finalist_id: str, **fields) -> Vote:
-    defaults = {
-        "person_hash": uuid.uuid4().hex,
-        "shape_hash": uuid.uuid4().hex,
-        "network": f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.0/24",
-        "created_at": utcnow(),
-        "status": "unconfirmed",
-    }
-    return Vote(edition_id=edition_id, finalist_id=finalist_id, **(defaults | fields))
 
 
 def test_three_people_on_three_networks_are_counted(assess):
@@ -144,7 +133,7 @@ def burst(make_voting):
     def confirm_at(moment: dt.datetime) -> bool:
         with app.app_context(), b.sessions() as session:
             edition = session.scalar(select(Edition).where(Edition.slug == voting.slug))
-            vote = _vote(edition.id, voting.finalist_ids[0])
+            vote = vote_row(edition.id, voting.finalist_ids[0])
             return fraud.finalist_burst(b.redis, vote, edition.voting_open, moment, b.settings)
 
     for minute in range(65, 4, -1):
@@ -168,7 +157,7 @@ def test_a_quiet_start_is_not_a_burst(make_voting):
     app, b = voting.app, voting.app.extensions["rv"]
     with app.app_context(), b.sessions() as session:
         edition = session.scalar(select(Edition).where(Edition.slug == voting.slug))
-        vote = _vote(edition.id, voting.finalist_ids[1])
+        vote = vote_row(edition.id, voting.finalist_ids[1])
         start = edition.voting_open + SECOND
         assert not any(
             fraud.finalist_burst(b.redis, vote, edition.voting_open, start, b.settings)

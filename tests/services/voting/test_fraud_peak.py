@@ -4,16 +4,16 @@ call that raises every finalist is no burst while one finalist rising alone stil
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 from sqlalchemy import select
 
 from services.voting import fraud
-from services.voting.models import Edition, Vote
+from services.voting.models import Edition
 from shared.models import utcnow
 from shared.people import identify
 from tests.databases import unreachable
+from tests.services.voting.conftest import vote_row
 
 MINUTE = dt.timedelta(minutes=1)
 BURST = {
@@ -42,24 +42,13 @@ def confirm_all(make_voting):
         app = voting.app
         with app.app_context(), app.extensions["rv"].sessions.begin() as session:
             edition = session.scalar(select(Edition).where(Edition.slug == voting.slug))
-            rows = [_vote(edition.id, voting.finalist_ids[0], **fields) for fields in votes]
+            rows = [vote_row(edition.id, voting.finalist_ids[0], **fields) for fields in votes]
             session.add_all(rows)
             session.flush()
             now = utcnow()
             return [fraud.assess(session, row, now, edition.voting_open) for row in rows]
 
     return run
-
-
-def _vote(edition_id: int, finalist_id: str, **fields) -> Vote:
-    defaults = {
-        "person_hash": uuid.uuid4().hex,
-        "shape_hash": uuid.uuid4().hex,
-        "network": f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.0/24",
-        "created_at": utcnow(),
-        "status": "unconfirmed",
-    }
-    return Vote(edition_id=edition_id, finalist_id=finalist_id, **(defaults | fields))
 
 
 def test_many_mailboxes_at_one_own_domain_are_held(confirm_all):
@@ -84,7 +73,7 @@ def burst(make_voting):
     def confirm(finalist: int, moment: dt.datetime) -> bool:
         with app.app_context(), b.sessions() as session:
             edition = session.scalar(select(Edition).where(Edition.slug == voting.slug))
-            vote = _vote(edition.id, voting.finalist_ids[finalist])
+            vote = vote_row(edition.id, voting.finalist_ids[finalist])
             return fraud.finalist_burst(
                 b.redis, vote, edition.voting_open, moment, b.settings, lambda: 3
             )
@@ -113,7 +102,7 @@ def test_at_the_start_one_finalist_far_above_the_others_is_a_burst(make_voting):
         start = edition.voting_open + MINUTE
 
         def confirm(finalist: int) -> bool:
-            vote = _vote(edition.id, voting.finalist_ids[finalist])
+            vote = vote_row(edition.id, voting.finalist_ids[finalist])
             return fraud.finalist_burst(
                 b.redis, vote, edition.voting_open, start, b.settings, lambda: 3
             )
