@@ -6,6 +6,8 @@ import logging
 
 from flask import Flask, jsonify, make_response, render_template
 from marshmallow import ValidationError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import (
     HTTPException,
@@ -17,7 +19,7 @@ from werkzeug.exceptions import (
 from shared.web import wants_json
 
 log = logging.getLogger(__name__)
-DATABASE_AWAY_RETRY = 5  # seconds a client is asked to wait while the database is away
+AWAY_RETRY = 5  # seconds a client is asked to wait while the database or Redis is away
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
@@ -63,11 +65,11 @@ def _flatten(messages: dict, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
-def _database_away(exc: Exception):
-    """The database did not answer (restarting, failing over): 503 with Retry-After, so that
-    clients and proxies try again, rather than a 500 that says the request was wrong."""
-    log.warning("database unavailable: %s", exc)
-    return _http_error(ServiceUnavailable(retry_after=DATABASE_AWAY_RETRY))
+def _backend_away(exc: Exception):
+    """The database or Redis did not answer (restarting, failing over): 503 with Retry-After,
+    so that clients and proxies try again, rather than a 500 that says the request was wrong."""
+    log.warning("backend unavailable: %s", exc)
+    return _http_error(ServiceUnavailable(retry_after=AWAY_RETRY))
 
 
 def _unexpected(exc: Exception):
@@ -79,6 +81,6 @@ def init_app(app: Flask) -> None:
     """Register the handlers: HTTP errors, schema validation errors, and anything else."""
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(ValidationError, _validation_error)
-    app.register_error_handler(OperationalError, _database_away)
-    app.register_error_handler(InterfaceError, _database_away)
+    for away in (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError):
+        app.register_error_handler(away, _backend_away)
     app.register_error_handler(Exception, _unexpected)

@@ -14,7 +14,7 @@ from shared.auth import revoke_tokens
 from shared.config import SERVICES
 from shared.redis_server import free_port
 from shared.schemas.editions import EditionSchema
-from tests.factories import edition_body
+from tests.factories import edition_body, issue_token
 
 LIMIT = 64 * 1024
 # Every documented endpoint that reads a JSON body (test_body_endpoints_are_all_listed keeps
@@ -235,6 +235,15 @@ def test_healthz_is_503_naming_what_is_down(settings_for, service, tmp_path, bro
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["down"] == [down]
+
+
+def test_a_staff_call_needing_redis_answers_503_while_it_is_away(make_app):
+    app = make_app("voting", redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    headers = {"Authorization": f"Bearer {issue_token({'voting': app}, 'events')}"}
+    response = app.test_client().get("/api/v1/events/failed", headers=headers)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert response.get_json()["error"]["code"] == "service_unavailable"
 
 
 @each_service
