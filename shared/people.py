@@ -4,9 +4,11 @@ One mailbox has many spellings: Unicode's compatibility forms (`ｂｅｒｔ`, `
 ideographic full stop `。`), upper case, and the aliases of providers that ignore dots,
 `+tags` or Yahoo's `-keywords` in the local part. Normalising folds them all into one
 person (NFKC and case for the whole address, IDNA for its domain, then the provider's own
-rules), so one person has one vote, whatever they typed. The hash is HMAC-SHA256 with the platform's key (VOTER_HASH_KEY, else derived from
-the secret key), so a leaked table cannot be matched against a list of addresses without
-it; jury uses the same key to tell voting which persons are jurors (they may not vote).
+rules), so one person has one vote, whatever they typed.
+
+The hash is HMAC-SHA256 with the platform's key (VOTER_HASH_KEY, else derived from the
+secret key), so a leaked table cannot be matched against a list of addresses without it;
+jury uses the same key to tell voting which persons are jurors (they may not vote).
 """
 
 from __future__ import annotations
@@ -50,27 +52,31 @@ YAHOO = frozenset(
 )
 # Mailbox providers open to anyone, where many unrelated people have their address; at any
 # other domain, many addresses belong to one organisation (or to whoever owns the domain).
-PUBLIC_PROVIDERS = IGNORE_TAGS | YAHOO | {
-    "googlemail.com",
-    "aol.com",
-    "gmx.com",
-    "gmx.net",
-    "gmx.de",
-    "web.de",
-    "mail.com",
-    "orange.fr",
-    "free.fr",
-    "laposte.net",
-    "ziggo.nl",
-    "kpnmail.nl",
-    "telenet.be",
-    "skynet.be",
-    "proximus.be",
-    "scarlet.be",
-    "base.be",
-    "voo.be",
-    "edpnet.be",
-}
+PUBLIC_PROVIDERS = (
+    IGNORE_TAGS
+    | YAHOO
+    | {
+        "googlemail.com",
+        "aol.com",
+        "gmx.com",
+        "gmx.net",
+        "gmx.de",
+        "web.de",
+        "mail.com",
+        "orange.fr",
+        "free.fr",
+        "laposte.net",
+        "ziggo.nl",
+        "kpnmail.nl",
+        "telenet.be",
+        "skynet.be",
+        "proximus.be",
+        "scarlet.be",
+        "base.be",
+        "voo.be",
+        "edpnet.be",
+    }
+)
 # Providers' names (`gmail`, `hotmail` ...): a domain spelling one with look-alike characters
 # imitates the provider (shared/lookalikes.py).
 PROVIDER_NAMES = frozenset(
