@@ -73,7 +73,11 @@ def test_a_link_used_after_its_vote_expired_changes_nothing(voting):
     voting.vote(HANNE)
     [vote] = voting.votes()
     moment = vote.created_at + MAX_AGE
-    with voting.app.test_request_context(), voting.app.extensions["rv"].engine.begin() as db:
-        with pytest.raises(confirmation.LinkExpired):
-            confirmation.confirm_vote(db, vote.id, moment)
+    engine = voting.app.extensions["rv"].engine
+    with (
+        voting.app.test_request_context(),
+        engine.begin() as db,
+        pytest.raises(confirmation.LinkExpired),
+    ):
+        confirmation.confirm_vote(db, vote.id, moment)
     assert [v.status for v in voting.votes()] == ["unconfirmed"]
