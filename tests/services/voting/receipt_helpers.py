@@ -40,3 +40,14 @@ def rehash(bulletin: dict) -> str:
     document = {k: v for k, v in bulletin.items() if k != "sha256"}
     text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check(voting, typed: str, lang: str = "nl") -> str:
+    """Type a receipt into the check page, as a browser does (its CSRF token from the
+    page); the page that answers."""
+    client, path = voting.app.test_client(), f"/stemmen/{voting.slug}/controle?lang={lang}"
+    page = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post(path, data={"csrf_token": token, "receipt": typed})
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
