@@ -15,13 +15,14 @@ from types import SimpleNamespace
 from sqlalchemy import JSON, Connection, bindparam, select, update
 
 from services.voting import fraud, receipts, tally
+from services.voting.expiry import expired
 from services.voting.models import Edition, Vote
 from services.voting.votes import write_transaction
 from shared.backends import backends
 from shared.db import UTCDateTime
 from shared.limits import client_network
 from shared.models import utcnow
-from shared.tokens import make_token, read_token
+from shared.tokens import LinkExpired, make_token, read_token
 
 PURPOSE = "vote"
 VOTES = Vote.__table__
@@ -73,12 +74,15 @@ def confirm(token: str, now: dt.datetime | None = None) -> Outcome:
 
 
 def confirm_vote(connection: Connection, vote_id: str, now: dt.datetime) -> Outcome:
-    """Count or hold an unconfirmed vote while its edition takes votes; else change nothing."""
+    """Count or hold an unconfirmed vote while its edition takes votes; else change nothing.
+    Raises LinkExpired for an unconfirmed vote past its link's age."""
     vote = connection.execute(VOTE, {"id": vote_id}).first()
     if vote is None:
         return Outcome.UNKNOWN
     if vote.status != "unconfirmed":
         return Outcome.ALREADY
+    if expired(vote.created_at, now):
+        raise LinkExpired("This vote has expired with its link.")
     if not vote.voting_open <= now < vote.voting_close:  # the voting phase (Edition.phase)
         return Outcome.CLOSED
     facts = SimpleNamespace(**vote._asdict(), confirm_network=client_network())

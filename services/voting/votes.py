@@ -2,10 +2,13 @@
 
 A new person's vote is stored `unconfirmed` with its clear address, which stays only until
 the confirmation mail has gone (services/voting/jobs.py). A person who votes again gets the
-same answer; nothing about their vote changes, but their mail (a new link, or "you already
-voted") goes to the address they typed this time, kept on their vote until it is sent. At
-most `vote_limit_person` such mails again: past it the answer stays the same and no mail
-goes, so neither the answer nor a 429 tells anyone whether an address voted.
+same answer, and their mail goes to the address they typed this time, kept on their vote
+until it is sent: while their vote is unconfirmed, it takes this new choice under a new id,
+so the links mailed before stop working and the person's own latest choice wins over one
+typed in their name; once confirmed, nothing changes and the mail says "you already voted".
+At most `vote_limit_person` such mails again: past it the answer stays the same, no mail
+goes and nothing changes, so neither the answer nor a 429 tells anyone whether an address
+voted. An unconfirmed vote expires with its link (services/voting/expiry.py).
 
 The vote row is its own mail's outbox: a vote holding an address and no `mailed_at` is due a
 mail, which the relay's periodic duty (`queue_mails` in services/voting/jobs.py) hands to the
@@ -143,7 +146,7 @@ def take_vote(
         # Nothing stored: the edition, its window or the finalist refuse it, or a repeat.
         edition_id = open_edition(connection, slug, row["finalist_id"], row["now"])
         if _mail_allowed(person.hash):
-            _readdress(connection, edition_id, person.hash, data["email"], lang)
+            _vote_again(connection, edition_id, row)
 
 
 @functools.cache
@@ -184,14 +187,32 @@ def _insert_vote(dialect: str):
     )
 
 
-def _readdress(connection: Connection, edition_id: int, person: str, email: str, lang: str):
-    """Keep the address a person typed again on their vote until their mail has gone; the
-    vote is due a mail again."""
-    connection.execute(
+# What a vote cast again replaces on an unconfirmed vote: the choice, under a new id.
+CHOICE = ("id", "finalist_id", "shape_hash", "domain_hash", "network", "form_seconds", "honeypot")
+
+
+def _vote_again(connection: Connection, edition_id: int, row: dict) -> None:
+    """A person votes again: their mail is due again, to the address typed now; an
+    unconfirmed vote takes the new choice under a new id (the links mailed for it stop
+    working) and moves its counter."""
+    earlier = connection.execute(
+        select(VOTES.c.id, VOTES.c.finalist_id, VOTES.c.status)
+        .where(VOTES.c.edition_id == edition_id, VOTES.c.person_hash == row["person_hash"])
+        .with_for_update()
+    ).first()
+    if earlier is None:  # expired meanwhile (services/voting/expiry.py): nothing to mail
+        return
+    values = {"email": row["email"], "lang": row["lang"], "mailed_at": None}
+    if earlier.status == "unconfirmed":
+        values |= {name: row[name] for name in CHOICE} | {"created_at": row["now"]}
+    moved = connection.execute(
         update(VOTES)
-        .where(VOTES.c.edition_id == edition_id, VOTES.c.person_hash == person)
-        .values(email=email, lang=lang, mailed_at=None)
+        .where(VOTES.c.id == earlier.id, VOTES.c.status == earlier.status)
+        .values(**values)
     )
+    if moved.rowcount and earlier.status == "unconfirmed":
+        tally.add(connection, edition_id, earlier.finalist_id, "unconfirmed", -1)
+        tally.add(connection, edition_id, row["finalist_id"], "unconfirmed", 1)
 
 
 @functools.cache

@@ -1,7 +1,7 @@
 """Votes carry a receipt; bulletins of each close
 
 Revision ID: bdc3f9a579e3
-Revises: acce0473f021
+Revises: 864ce953f00f
 Create Date: 2026-12-06 19:49:44.897525
 """
 
@@ -15,7 +15,7 @@ import shared.db
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # services/voting/receipts.py, as of this revision
 
 revision = "bdc3f9a579e3"
-down_revision = "acce0473f021"
+down_revision = "864ce953f00f"
 branch_labels = None
 depends_on = None
 
