@@ -17,7 +17,10 @@ class VotingSettings(config.Settings):
     # fraud flood threshold its votes are held for review, not refused.
     vote_limit_address: str = "60/minute"
     vote_limit_network: str = "180/minute"
+    # The overall ceiling applies only to networks past their share: one source spending
+    # everyone's share meets it, the others do not.
     vote_limit_overall: str = "2000/second"
+    vote_limit_share: str = "20/minute"
     # Mails sent again to one person (they voted before): past it the answer stays the same,
     # but no mail goes.
     vote_limit_person: str = "5/hour"
