@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flask import g
 from limits import parse
 from marshmallow import ValidationError
 from redis.exceptions import RedisError
@@ -49,11 +50,12 @@ _LOCK_FILES: dict[str, int] = {}
 
 
 def limited(view):
-    """Apply vote intake's limits to a view; the API and the page share their counters."""
+    """Apply vote intake's limits to a view; the API and the page share their counters. The
+    overall ceiling spares networks within their share (`_within_share`)."""
     shared = (
         ("vote_limit_address", "vote-address", client_address, None),
         ("vote_limit_network", "vote-network", client_network, None),
-        ("vote_limit_overall", "vote-all", lambda: "all", None),
+        ("vote_limit_overall", "vote-all", lambda: "all", _within_share),
         ("vote_limit_fallback", "vote-process", lambda: "process", _alive),
     )
     for setting, scope, key, exempt_when in shared:
@@ -68,6 +70,22 @@ def _setting(name: str) -> str:
 
 def _alive() -> bool:
     return not in_fallback()
+
+
+def _within_share() -> bool:
+    """Whether the client's network is within its share of intake (`vote_limit_share`), and
+    so not subject to the overall ceiling: a source that spends more than its share meets
+    the ceiling, the others never do, so no flood can lock honest voters out. Counted once
+    a request; Redis failing between the limiter's checks counts as within."""
+    if "vote_within_share" not in g:
+        s: VotingSettings = backends().settings
+        try:
+            g.vote_within_share = limiter.limiter.hit(
+                _parsed(s.vote_limit_share), "vote-share", s.queue_prefix, client_network()
+            )
+        except RedisError:
+            g.vote_within_share = True
+    return g.vote_within_share
 
 
 @contextmanager
