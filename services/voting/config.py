@@ -28,6 +28,8 @@ class VotingSettings(config.Settings):
     # above in its memory).
     vote_limit_fallback: str = "100/second"
     confirm_limit_address: str = "60/minute"
+    # Receipts looked up on the check page (check_web.py) per client address.
+    check_limit_address: str = "30/minute"
     # How long a confirmation link stays valid (never beyond voting_close).
     vote_link_max_age: int = 48 * 3600
     # Days after voting_close after which voters' personal data are erased.

@@ -21,7 +21,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import JSON, Connection, bindparam, select, update
 
-from services.voting import fraud, tally
+from services.voting import fraud, receipts, tally
 from services.voting.expiry import expired
 from services.voting.models import Edition, Vote
 from services.voting.votes import write_transaction
@@ -53,6 +53,7 @@ MOVE = (
         reasons=bindparam("held_for", type_=JSON()),
         confirmed_at=bindparam("moment", type_=UTCDateTime()),
         confirm_network=bindparam("clicked_from"),
+        receipt=bindparam("receipt"),
     )
 )
 
@@ -99,6 +100,7 @@ def confirm_vote(connection: Connection, vote_id: str, now: dt.datetime | None =
     status = "quarantined" if reasons else "counted"
     params = {"to_status": status, "held_for": reasons, "moment": now}
     params |= {"vote_id": vote_id, "clicked_from": facts.confirm_network}
+    params["receipt"] = receipts.new_receipt()
     if connection.execute(MOVE, params).rowcount == 0:
         return Outcome.ALREADY  # another click moved it meanwhile (PostgreSQL: no file lock)
     tally.shift(connection, vote.edition_id, vote.finalist_id, "unconfirmed", status)
