@@ -20,6 +20,7 @@ import datetime as dt
 import re
 import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -92,6 +93,7 @@ class Campaign:
     urls: dict[str, str]
     staff: APIRequestContext
     taken: list[str] = field(default_factory=list)
+    shots: Path = SHOTS  # where the photographs go
 
     def api(self, method: str, service: str, path: str, body: dict | None = None) -> dict:
         """A staff call to a service's API; the JSON it answers (asserting a 2xx)."""
@@ -133,7 +135,7 @@ class Campaign:
         page.evaluate("window.scrollTo(0, 0)")  # a sticky part would stay where it scrolled
         for width, size in (("1280", DESKTOP), ("360", PHONE)):
             page.set_viewport_size(size)
-            page.screenshot(path=SHOTS / f"{number:02d}-{name}-{width}.png", full_page=True)
+            page.screenshot(path=self.shots / f"{number:02d}-{name}-{width}.png", full_page=True)
         page.set_viewport_size(DESKTOP)
 
 
