@@ -70,6 +70,7 @@ def staff_member(console: Campaign, people, locale: str) -> Page:  # noqa: F811
     page = people(locale)
     install(page.context)
     page.goto(console.urls["nominations"] + "/staff/")
+    check(console, page, "staff-sign-in", both=False)
     sign_in(console, page)
     return page
 
@@ -148,6 +149,7 @@ def test_staff_run_a_whole_edition_through_their_pages(console: Campaign, people
     now = utcnow()
     save_schedule(console, sam, voting_close=now, jury_close=now)
     publish_the_winners(console, sam, people())
+    read_the_other_staff_pages(console, sam)
 
 
 def create_edition(console: Campaign, page: Page) -> None:
@@ -244,3 +246,15 @@ def publish_the_winners(console: Campaign, page: Page, visitor: Page) -> None:
     visitor.reload()
     assert all(name in visitor.locator("main").inner_text() for name in ACCEPTED)
     check(console, page, "staff-published")
+
+
+def read_the_other_staff_pages(console: Campaign, page: Page) -> None:
+    """The votes per hour, the integrity report and the failed events, from the navigation."""
+    page.get_by_role("link", name="Votes", exact=True).click()
+    check(console, page, "staff-votes-per-hour")
+    page.goto(f"{console.urls['voting']}/staff/editions/{SLUG}/integrity")
+    assert "Integrity report" in page.get_by_role("heading", level=1).inner_text()
+    check(console, page, "staff-integrity")
+    page.get_by_role("link", name="Failed events").click()
+    assert "No failed events." in page.locator("main").inner_text()
+    check(console, page, "staff-events")
