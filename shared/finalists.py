@@ -6,7 +6,7 @@ late never replaces a newer one.
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, Text, delete, select
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, delete, select
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from shared.schemas.contest import FinalistsEventSchema
@@ -15,13 +15,15 @@ FINALISTS_EVENT = FinalistsEventSchema()
 
 
 class FinalistColumns:
-    """A finalist of an edition: the hub's id (its nomination's), name, organisation, summary."""
+    """A finalist of an edition: the hub's id (its nomination's), name, organisation, summary,
+    and its picture's addresses and alt text (shared.schemas.contest.PictureSchema) or None."""
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     organisation: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer)
+    picture: Mapped[dict | None] = mapped_column(JSON)
 
     @declared_attr
     def edition_id(cls) -> Mapped[int]:

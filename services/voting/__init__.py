@@ -16,4 +16,8 @@ def create_app(config: VotingSettings | None = None) -> Flask:
 
     blueprints = [editions_blueprint(models.Edition), api.bp, web.bp]
     blueprints += [review.bp, report.bp, staff_web.bp, staff_pages.bp]
-    return build_app(config or load(), models.Base.metadata, blueprints, metrics.GAUGES)
+    settings = config or load()
+    # The finalists' pictures are served by the hub.
+    return build_app(
+        settings, models.Base.metadata, blueprints, metrics.GAUGES, pictures_from=["nominations"]
+    )
