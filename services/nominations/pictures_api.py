@@ -9,7 +9,7 @@ says it is a picture may carry 5 MB, and only here.
 from __future__ import annotations
 
 from flask import Blueprint, Response, g, jsonify, request
-from werkzeug.exceptions import NotFound, UnsupportedMediaType
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge, UnsupportedMediaType
 
 from services.nominations.editions import get_edition
 from services.nominations.finalists import picture_view
@@ -65,12 +65,14 @@ def put_picture(slug: str, finalist_id: str):
 def _picture_body() -> bytes:
     """The body, read under the pictures' size limit when it says it is a picture (413 past
     it), else under the app's; 415 when it is not declared as a picture."""
-    if request.mimetype in PICTURE_TYPES:
-        request.max_content_length = MAX_BYTES
-    data = request.get_data(cache=False)
     if request.mimetype not in PICTURE_TYPES:
+        request.get_data(cache=False)  # past the app's limit: 413 rather than 415
         raise UnsupportedMediaType("Send the picture as image/jpeg, image/png or image/webp.")
-    return data
+    request.max_content_length = MAX_BYTES
+    try:
+        return request.get_data(cache=False)
+    except RequestEntityTooLarge as exc:
+        raise RequestEntityTooLarge("A picture may be at most 5 MB.") from exc
 
 
 @bp.patch("/editions/<slug>/finalists/<finalist_id>/picture")

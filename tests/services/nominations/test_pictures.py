@@ -157,6 +157,7 @@ def test_a_picture_over_5_mb_is_413_in_the_error_shape(hub, finalist):
     response = upload(hub, finalist, camera_jpeg() + b"\0" * MAX_BYTES)
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "request_entity_too_large"
+    assert "5 MB" in response.get_json()["error"]["message"]
 
 
 def test_a_body_not_declared_as_a_picture_is_415(hub, finalist):
