@@ -112,7 +112,7 @@ def seed(apps: dict[str, Flask]) -> Seeds:
     carried by the bus as in production."""
     hub, token = apps["nominations"], issue_token(apps, "admin", name="fuzz")
     staff = {"Authorization": f"Bearer {token}"}
-    with hub.extensions["rv"].sessions.begin() as session:
+    with hub.app_context(), hub.extensions["rv"].sessions.begin() as session:
         seed_demo(session)
     slugs = [DEMO_SLUG]
     for phase, offsets in PHASES.items():

@@ -1,4 +1,11 @@
-"""Security headers on every response.
+"""Security headers on every response, and the session cookie's name.
+
+The app sets the headers about its pages (CSP, nosniff, referrer, framing); the TLS proxy in
+front sets Strict-Transport-Security, once, as only it knows the site is HTTPS
+(deploy/nginx/service.conf; ingress-nginx does the same by default).
+
+Referrer-Policy is `same-origin`: a link to another site carries no Referer (no link token
+leaks), while a form posted to its own site does, which Flask-WTF requires over HTTPS.
 
 Pictures may come from the service's own origin and, for a service that shows another's
 pictures (voting shows the finalists' pictures the hub serves), from exactly that origin.
@@ -15,7 +22,7 @@ CSP = (
 )
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
@@ -26,6 +33,13 @@ def origin(url: str) -> str:
     """The origin (scheme, host and port) of an absolute URL, as a CSP source names it."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def cookie_name(name: str, secure: bool) -> str:
+    """The session cookie's name: `__Host-` prefixed where cookies are Secure (HTTPS), so a
+    browser takes it only when Secure, for the whole host and without a Domain: a sibling
+    host or a plain-HTTP page cannot plant or shadow it."""
+    return f"__Host-{name}" if secure else name
 
 
 def content_security_policy(image_urls: Sequence[str] = ()) -> str:

@@ -8,6 +8,7 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
 from services.jury.config import JurySettings, load
+from shared import security
 from shared.app import build_app
 
 
@@ -30,7 +31,7 @@ def create_app(config: JurySettings | None = None) -> Flask:
     app = build_app(settings, models.Base.metadata, blueprints)
     app.session_interface = JurySessionInterface()
     app.config.update(
-        SESSION_COOKIE_NAME="rv_jury",
+        SESSION_COOKIE_NAME=security.cookie_name("rv_jury", settings.session_cookie_secure),
         PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=settings.jury_session_lifetime),
         # A form's token lives as long as the juror's session, which has its own lifetime.
         WTF_CSRF_TIME_LIMIT=None,

@@ -17,8 +17,12 @@ def create_app(config: NominationsSettings | None = None) -> Flask:
         models,
         nominations_api,
         pictures_api,
+        staff_results,
+        staff_screening,
+        staff_web,
         web,
     )
+    from shared import staff_pages
     from shared.editions import editions_blueprint
 
     blueprints = [
@@ -29,5 +33,9 @@ def create_app(config: NominationsSettings | None = None) -> Flask:
         pictures_api.served,
         web.bp,
         form.bp,
+        staff_pages.bp,
+        staff_web.bp,
+        staff_screening.bp,
+        staff_results.bp,
     ]
     return build_app(config or load(), models.Base.metadata, blueprints, metrics.GAUGES)

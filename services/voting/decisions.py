@@ -12,6 +12,7 @@ from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import Conflict
 
+from services.voting.bulletin import REVIEW
 from services.voting.closing import send_tally
 from services.voting.models import Edition, Vote, VoteDecision
 from services.voting.tally import move
@@ -46,9 +47,9 @@ def decide_many(session: Session, votes: list[Vote], status: str, note: str, sta
 
 def resend_final_tally(session: Session, edition: Edition) -> None:
     """After decisions on a closed edition whose final tally went out, send the tally again
-    (same close), so the hub's results follow staff's review."""
+    (same close) with a new bulletin, so the hub's results follow staff's review."""
     if edition.tally_sent_for == edition.voting_close:
-        send_tally(session, edition)
+        send_tally(session, edition, REVIEW)
 
 
 def held_for(reason: str):

@@ -1,7 +1,7 @@
 """Finalists have pictures
 
 Revision ID: 7f199ddb255f
-Revises: acce0473f021
+Revises: bdc3f9a579e3
 Create Date: 2026-12-06 19:51:37.990681
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "7f199ddb255f"
-down_revision = "acce0473f021"
+down_revision = "bdc3f9a579e3"
 branch_labels = None
 depends_on = None
 
