@@ -18,15 +18,16 @@ def create_app(config: VotingSettings | None = None) -> Flask:
         models,
         report,
         review,
+        staff_review,
         staff_web,
         web,
     )
-    from shared import staff_pages
+    from shared import staff_events, staff_pages
     from shared.editions import editions_blueprint
 
     blueprints = [editions_blueprint(models.Edition), api.bp, web.bp]
-    blueprints += [review.bp, report.bp, staff_web.bp, staff_pages.bp]
-    blueprints += [bulletin_api.bp, check_web.bp]
+    blueprints += [review.bp, report.bp, staff_web.bp, staff_review.bp]
+    blueprints += [staff_pages.bp, staff_events.bp, bulletin_api.bp, check_web.bp]
     # The finalists' pictures are served by the hub.
     return build_app(
         config or load(),
