@@ -12,14 +12,17 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+# A word: letters and digits, or single letters each followed by a dot ("v.z.w.", "b. v.").
+WORDS = re.compile(r"(?<![a-z0-9])[a-z](?:\. ?[a-z](?![a-z0-9]))+|[a-z0-9]+")
 LEGAL_FORMS = frozenset({"vzw", "asbl", "bv", "bvba", "nv", "cv", "cvba", "vof", "ivzw", "aisbl"})
 
 
 def fold(text: str) -> str:
     """A name reduced to what tells it apart: lower case, no accents, no punctuation, no
-    legal form."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return " ".join(w for w in re.findall(r"[a-z0-9]+", plain.casefold()) if w not in LEGAL_FORMS)
+    legal form. Letters written one by one are one word ("V.Z.W." is "vzw")."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    words = [re.sub(r"[. ]", "", w) for w in WORDS.findall(plain)]
+    return " ".join(w for w in words if w not in LEGAL_FORMS)
 
 
 def web_domain(address: str) -> str:

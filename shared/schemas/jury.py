@@ -80,7 +80,7 @@ class HintSchema(Schema):
     """A conflict-of-interest hint: a finalist the juror may know, and why."""
 
     finalist_id = fields.String(required=True)
-    reasons = fields.List(fields.Enum(Reason, by_value=True), required=True)
+    reasons = fields.List(fields.String(validate=validate.OneOf(list(Reason))), required=True)
 
 
 class ReminderSchema(Schema):
