@@ -25,7 +25,7 @@ def start():
     """The editions the jury knows, newest jury close first."""
     with backends().sessions() as db:
         editions = db.scalars(select(Edition).order_by(Edition.jury_close.desc())).all()
-        return render_template("jury/staff_start.html", editions=editions)
+        return render_template("jury/staff_start.html", editions=editions, here="start")
 
 
 @bp.get("/editions/<slug>")
@@ -43,6 +43,7 @@ def edition_page(slug: str):
             ranking=ranking_of(db, edition),
             names=names,
             labels=LABELS,
+            here="jury",
         )
 
 

@@ -21,7 +21,7 @@ def create_app(config: NominationsSettings | None = None) -> Flask:
         staff_web,
         web,
     )
-    from shared import staff_pages
+    from shared import staff_events, staff_pages
     from shared.editions import editions_blueprint
 
     blueprints = [
@@ -31,6 +31,7 @@ def create_app(config: NominationsSettings | None = None) -> Flask:
         web.bp,
         form.bp,
         staff_pages.bp,
+        staff_events.bp,
         staff_web.bp,
         staff_screening.bp,
         staff_results.bp,

@@ -12,6 +12,7 @@ FINALISTS_SELECTED = "finalists.selected"
 TALLY_FINAL = "tally.final"
 RANKING_FINAL = "ranking.final"
 JUROR_LISTED = "juror.listed"
+SHA256 = validate.Regexp(r"^[0-9a-f]{64}$")
 
 
 class FinalistSchema(Schema):
@@ -79,7 +80,10 @@ class RoundEventSchema(Schema):
 
 
 class TallyEventSchema(TallySchema, RoundEventSchema):
-    """The final tally of an edition, sent when voting closes."""
+    """The final tally of an edition, sent when voting closes, with the SHA-256 of the public
+    bulletin made from the same votes (none in tallies sent before bulletins existed)."""
+
+    bulletin_sha256 = fields.String(load_default=None, allow_none=True, validate=SHA256)
 
 
 class RankedFinalistSchema(Schema):
