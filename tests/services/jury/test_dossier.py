@@ -65,4 +65,4 @@ def test_the_list_shows_the_weighted_score_so_far_drafts_included(jury, staff, c
     cells = [c.split("</td>")[0] for c in page(juror, "/").split('class="score-so-far">')[1:]]
     assert cells[0].startswith("7,0") and "2 van 2 criteria" in cells[0]
     assert cells[1].startswith("6,0") and "1 van 2 criteria" in cells[1]
-    assert cells[2].strip() == "–"
+    assert cells[2].strip() == "\N{EN DASH}"
