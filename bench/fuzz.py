@@ -247,7 +247,7 @@ def campaign_apps() -> Iterator[dict[str, Flask]]:
             "RV_DATA_DIR": str(Path(tmp) / "data"),
             "REDIS_URL": url,
             "RV_QUEUE_PREFIX": prefix,
-            "SECRET_KEY": "bench-secret-key",
+            "SECRET_KEY": "bench-secret-key-of-the-benchmarks-0123",
             "MAIL_URL": f"file://{Path(tmp) / 'mail'}",
         }
         apps = {}

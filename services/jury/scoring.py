@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import Conflict
 
-from services.jury.editions import ensure_open
-from services.jury.models import DRAFT, SUBMITTED, Criterion, Edition, Finalist, Juror, Scorecard
+from services.jury.editions import ensure_open, locked_edition
+from services.jury.models import DRAFT, SUBMITTED, Criterion, Finalist, Juror, Scorecard
 from services.jury.ranking import weighted
 from shared.models import utcnow
 from shared.schemas.jury import SCALE
@@ -112,9 +112,11 @@ def save(
     now: dt.datetime | None = None,
 ) -> Scorecard:
     """Save the entry as a draft, or submit it (which locks it); 409 once submitted or once
-    the jury has closed, EntryRefused for fields that are not acceptable."""
+    the jury has closed, EntryRefused for fields that are not acceptable. The moment is now
+    once the edition is locked against the close, unless given."""
+    edition = locked_edition(db, juror.edition_id)
     now = now or utcnow()
-    ensure_open(db.get(Edition, juror.edition_id), now)
+    ensure_open(edition, now)
     card = _locked_card(db, juror.id, finalist.id)
     if card.status == SUBMITTED:
         raise Conflict("This scorecard was submitted; staff can reopen it.")
@@ -145,7 +147,7 @@ def _locked_card(db: Session, juror_id: str, finalist_id: str) -> Scorecard:
 
 def reopen(db: Session, juror: Juror, finalist_id: str | None = None) -> int:
     """Unlock the juror's submitted scorecards (one finalist's, or all); returns how many."""
-    ensure_open(db.get(Edition, juror.edition_id))
+    ensure_open(locked_edition(db, juror.edition_id))
     query = update(Scorecard).where(Scorecard.juror_id == juror.id, Scorecard.status == SUBMITTED)
     if finalist_id is not None:
         query = query.where(Scorecard.finalist_id == finalist_id)
