@@ -38,7 +38,7 @@ def test_choosing_answers_the_finalists_with_their_ids(hub, accepted):
     assert response.status_code == 200
     finalists = response.get_json()["finalists"]
     assert [f["id"] for f in finalists] == accepted
-    assert set(finalists[0]) == {"id", "name", "organisation", "summary"}
+    assert set(finalists[0]) == {"id", "name", "organisation", "summary", "picture"}
     assert (finalists[0]["name"], finalists[0]["organisation"]) == ("Energiebib 0", "Vzw Proef 0")
 
 
@@ -113,17 +113,8 @@ def test_the_summary_is_the_solution_cut_at_a_word(hub):
     assert long.startswith(finalist["summary"][:-2])
 
 
-def decline(hub: Hub) -> None:
-    """The nominee of the first nomination follows the link in their mail and declines."""
-    hub.deliver()
-    link = hub.link("info0@vzwproef.be", "decline")
-    page = hub.client.get(link).get_data(as_text=True)
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    assert hub.client.post(link, data={"csrf_token": token}).status_code == 200
-
-
 def test_a_nominee_who_declined_is_anonymous_in_public(hub, accepted):
-    decline(hub)
+    hub.decline()
     (finalist, *_) = hub.choose(accepted).get_json()["finalists"]
     assert (finalist["name"], finalist["organisation"]) == ("Anoniem", "Anoniem")
 
@@ -135,7 +126,7 @@ def sent_to(app, destination: str) -> dict:
 
 def test_declining_as_a_finalist_sends_the_anonymous_set_again(hub, accepted):
     hub.choose(accepted)
-    decline(hub)
+    hub.decline()
     latest = sent_to(hub.app, "voting")
     assert latest["revision"] == 2
     assert latest["finalists"][0]["name"] == "Anoniem"
@@ -166,7 +157,7 @@ def test_only_jury_gets_the_keyed_hash_of_the_nominees_domain(hub, accepted):
 
 def test_jury_knows_who_declined_publicity_and_voting_not(hub, accepted):
     hub.choose(accepted)
-    decline(hub)
+    hub.decline()
     jury, voting = (sent_to(hub.app, d)["finalists"][0] for d in ("jury", "voting"))
     assert (jury["name"], jury["declined_publicity"]) == ("Energiebib 0", True)
     assert (voting["organisation"], voting["website"]) == ("Anoniem", "")
