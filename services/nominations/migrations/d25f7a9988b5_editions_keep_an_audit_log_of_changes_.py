@@ -1,7 +1,7 @@
 """Editions keep an audit log of changes and when their rules were fixed
 
 Revision ID: d25f7a9988b5
-Revises: 1dc3f08f6032
+Revises: df4c059875d5
 Create Date: 2026-12-06 20:11:08.653639
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import shared.db
 
 revision = "d25f7a9988b5"
-down_revision = "1dc3f08f6032"
+down_revision = "df4c059875d5"
 branch_labels = None
 depends_on = None
 
