@@ -1,7 +1,7 @@
 """Criteria keep an audit log of their replacements
 
 Revision ID: 87fd5a189856
-Revises: e3753821697b
+Revises: c34264a67d20
 Create Date: 2026-12-06 20:17:53.925904
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import shared.db
 
 revision = "87fd5a189856"
-down_revision = "e3753821697b"
+down_revision = "c34264a67d20"
 branch_labels = None
 depends_on = None
 

@@ -218,3 +218,18 @@ def test_the_finalists_reach_real_workers_within_a_second(apps, stack_hub, spawn
     for service in ("voting", "jury"):
         wait_for(lambda s=service: held_finalists(apps[s], stack_hub.slug) == ids, 5)
     assert time.monotonic() - start < 1.0
+
+
+def test_a_juror_at_the_nominees_domain_gets_hints_across_the_services(apps, stack_hub, staff):
+    (finalist,) = stack_hub.accepted(1)
+    stack_hub.close_nominations()
+    stack_hub.choose([finalist])
+    relay(apps["nominations"]).sweep()
+    drain(apps["jury"])
+    jury = apps["jury"].test_client()
+    body = {"name": "Jef", "email": "jef@VZWproef.be"}
+    path = f"/api/v1/editions/{stack_hub.slug}"
+    assert jury.post(f"{path}/jurors", json=body, headers=staff).status_code == 201
+    (row,) = jury.get(f"{path}/progress", headers=staff).get_json()
+    reasons = ["website_domain", "nominee_domain"]
+    assert row["hints"] == [{"finalist_id": finalist, "reasons": reasons}]
