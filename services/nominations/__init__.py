@@ -10,13 +10,14 @@ from shared.app import build_app
 
 def create_app(config: NominationsSettings | None = None) -> Flask:
     """The nominations app; `config` defaults to the environment's settings."""
-    from services.nominations import api, form, metrics, models, nominations_api, web
+    from services.nominations import api, form, metrics, models, nominations_api, privacy_api, web
     from shared.editions import editions_blueprint
 
     blueprints = [
         editions_blueprint(models.Edition),
         api.bp,
         nominations_api.bp,
+        privacy_api.bp,
         web.bp,
         form.bp,
     ]
