@@ -1,5 +1,5 @@
 """The hub's tables: editions, nominations and the people who made them, the screening
-decisions, finalists, the rounds' results and the winners.
+decisions, finalists and their pictures, the rounds' results and the winners.
 
 A nomination is one innovation of one edition. Whoever puts it forward again (same
 organisation and name, or same nominee address) is added to it as a further nominator, so
@@ -11,7 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import NAMING, UTCDateTime
@@ -82,6 +92,7 @@ class Nomination(Base):
         back_populates="nomination", order_by="Nominator.created_at", lazy="selectin"
     )
     decisions: Mapped[list[Decision]] = relationship(order_by="Decision.id", lazy="selectin")
+    picture: Mapped[Picture | None] = relationship()
 
     @property
     def public(self) -> bool:
@@ -149,6 +160,42 @@ class Finalist(Base):
     chosen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     nomination: Mapped[Nomination] = relationship(lazy="joined")
+
+
+class Picture(Base):
+    """A finalist's picture: who gave it and its alt text in both languages. Only its safe
+    renditions are kept (services/nominations/images.py), never the upload itself."""
+
+    __tablename__ = "pictures"
+
+    nomination_id: Mapped[str] = mapped_column(
+        ForeignKey("nominations.id", ondelete="CASCADE"), primary_key=True
+    )
+    alt_nl: Mapped[str] = mapped_column(Text, default="")
+    alt_en: Mapped[str] = mapped_column(Text, default="")
+    uploaded_by: Mapped[str] = mapped_column(String(80))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    files: Mapped[list[PictureFile]] = relationship(
+        order_by="PictureFile.kind", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+
+class PictureFile(Base):
+    """One size of a picture, as served: named by the hash of its bytes, kept in the database
+    so that every instance of the hub serves it (the bytes load only when served)."""
+
+    __tablename__ = "picture_files"
+
+    nomination_id: Mapped[str] = mapped_column(
+        ForeignKey("pictures.nomination_id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    content_type: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
 
 
 class RoundResult(Base):

@@ -7,7 +7,8 @@ Each answers by event; the request is done once all three have answered.
 
 Erasing at the hub: the person's nominator records go (the innovation stays, without that
 nominator, and keeps its count); where the person is a nominee, their name and address go,
-the innovation is shown as "Anoniem" from then on, and a finalist's replicas are sent again.
+the innovation is named "Anoniem" from then on (to jury too), and a finalist's replicas
+are sent again.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.nominations.finalists import is_finalist, republish_finalists
+from services.nominations.finalists import ANONYMOUS, is_finalist, republish_finalists
 from services.nominations.models import Nomination, Nominator, PrivacyRequest, new_id
 from shared.backends import backends
 from shared.events import envelope, publish
@@ -150,7 +151,7 @@ def _erase(session: Session, nominated: list[Nominator], named: list[Nomination]
     for nominator in nominated:
         session.delete(nominator)
     for nomination in named:
-        nomination.nominee_name = nomination.nominee_email = ""
+        nomination.nominee_name, nomination.nominee_email = ANONYMOUS, ""
         nomination.name_key = nomination.email_key = f"erased:{nomination.id}"
         nomination.declined_public_at = nomination.declined_public_at or utcnow()
     session.flush()

@@ -7,7 +7,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from services.voting import closing, erasure, privacy
+from services.voting import closing, erasure, expiry, privacy
 from services.voting.confirmation import link_token
 from services.voting.models import Edition, Finalist, JurorPerson, Vote
 from shared.backends import backends
@@ -90,7 +90,14 @@ HANDLERS: dict[str, Handler] = {
     JUROR_LISTED: list_juror,
     PRIVACY_REQUESTED: privacy.handle_request,
 }
-PERIODIC = (queue_mails, closing.close_due, erasure.erase_due, prune_acked, scrub_log)
+PERIODIC = (
+    queue_mails,
+    closing.close_due,
+    erasure.erase_due,
+    expiry.expire_due,
+    prune_acked,
+    scrub_log,
+)
 
 
 def apply_events(envelopes: list[dict]) -> dict:

@@ -28,9 +28,21 @@ def drain(app: Flask) -> None:
 
 
 def relay(app: Flask) -> Relay:
-    """The relay of a producer app, with its service's periodic duties."""
+    """The relay of a producer app, with its service's periodic duties, each run inside the
+    app's context as `services.cli relay` runs them."""
     b = app.extensions["rv"]
-    return Relay(b.settings, b.sessions, b.redis, registry.periodic(b.settings.service))
+    duties = [in_context(app, duty) for duty in registry.periodic(b.settings.service)]
+    return Relay(b.settings, b.sessions, b.redis, duties)
+
+
+def in_context(app: Flask, duty):
+    """A periodic duty that runs inside the app's context."""
+
+    def run(session):
+        with app.app_context():
+            return duty(session)
+
+    return run
 
 
 def outbox_states(app: Flask) -> dict[str, int]:

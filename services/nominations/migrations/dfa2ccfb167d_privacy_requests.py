@@ -1,7 +1,7 @@
 """privacy requests
 
 Revision ID: dfa2ccfb167d
-Revises: 1dc3f08f6032
+Revises: df4c059875d5
 Create Date: 2026-12-06 19:55:00.167275
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import shared.db
 
 revision = "dfa2ccfb167d"
-down_revision = "1dc3f08f6032"
+down_revision = "df4c059875d5"
 branch_labels = None
 depends_on = None
 

@@ -163,7 +163,7 @@ def test_an_erased_nominee_is_anonymous_in_every_service(apps, campaign):
     with apps["nominations"].extensions["rv"].sessions() as session:
         query = select(Nomination).where(Nomination.organisation == "Vzw Proef 0")
         nomination = session.scalar(query)
-        assert (nomination.nominee_name, nomination.nominee_email) == ("", "")
+        assert (nomination.nominee_name, nomination.nominee_email) == ("Anoniem", "")
         assert not nomination.public
     for service in ("voting", "jury"):
         assert "Anoniem" in _finalist_names(apps[service]), service
