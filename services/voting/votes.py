@@ -32,7 +32,7 @@ from flask import g
 from limits import parse
 from marshmallow import ValidationError
 from redis.exceptions import RedisError
-from sqlalchemy import JSON, Boolean, Connection, Float, bindparam, select, update
+from sqlalchemy import JSON, Boolean, Connection, Float, String, bindparam, select, update
 from werkzeug.exceptions import Conflict, NotFound
 
 from services.voting import tally
@@ -137,10 +137,16 @@ def open_edition(connection: Connection, slug: str, finalist_id: str, now: dt.da
 
 
 def take_vote(
-    slug: str, data: dict, lang: str, form_seconds: float | None = None, honeypot: bool = False
+    slug: str,
+    data: dict,
+    lang: str,
+    form_seconds: float | None = None,
+    honeypot: bool = False,
+    via: str | None = None,
 ) -> None:
-    """Store a vote (VoteInSchema data) cast now from this request's network, or, for a
-    person who voted before, mail them again; 404, 409 or 422 when it cannot be cast."""
+    """Store a vote (VoteInSchema data) cast now from this request's network, with the word
+    of the shared link it came through (`via`), or, for a person who voted before, mail them
+    again; 404, 409 or 422 when it cannot be cast."""
     person = identify(backends().settings, data["email"])
     row = {
         "id": str(uuid.uuid4()),
@@ -154,6 +160,7 @@ def take_vote(
         "network": client_network(),
         "form_seconds": form_seconds,
         "honeypot": honeypot,
+        "via": via,
         "now": utcnow(),
     }
     with write_transaction() as connection:
@@ -187,6 +194,7 @@ def _insert_vote(dialect: str):
         "network": bindparam("network"),
         "form_seconds": bindparam("form_seconds", type_=Float()),
         "honeypot": bindparam("honeypot", type_=Boolean()),
+        "via": bindparam("via", type_=String()),
         "created_at": now,
     }
     source = (
@@ -206,7 +214,16 @@ def _insert_vote(dialect: str):
 
 
 # What a vote cast again replaces on an unconfirmed vote: the choice, under a new id.
-CHOICE = ("id", "finalist_id", "shape_hash", "domain_hash", "network", "form_seconds", "honeypot")
+CHOICE = (
+    "id",
+    "finalist_id",
+    "shape_hash",
+    "domain_hash",
+    "network",
+    "form_seconds",
+    "honeypot",
+    "via",
+)
 
 
 def _vote_again(connection: Connection, edition_id: int, row: dict) -> None:
