@@ -64,7 +64,7 @@ def share_links(url: str, title: str, text: str) -> dict[str, str]:
     (each carrying its own `via`), so that every channel is counted apart."""
 
     def via(word: str) -> str:
-        return f"{url}?{urlencode({'via': word})}"
+        return f"{url}{'&' if '?' in url else '?'}{urlencode({'via': word})}"
 
     mail = urlencode({"subject": title, "body": f"{text}\n\n{via('mail')}"}, quote_via=quote)
     whatsapp = urlencode({"text": f"{text} {via('whatsapp')}"}, quote_via=quote)

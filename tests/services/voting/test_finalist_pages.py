@@ -154,6 +154,13 @@ def test_the_share_block_offers_links_that_need_no_script(dossiers):
     assert "via=whatsapp" in parse_qs(urlsplit(whatsapp).query)["text"][0]
 
 
+def test_an_english_page_shares_its_english_address_with_the_via_word(dossiers):
+    path = f"/stemmen/{dossiers.slug}/{dossiers.finalist_ids[0]}?lang=en"
+    html = page(dossiers, path).get_data(as_text=True)
+    link = unescape(re.search(r'id="share-link" readonly value="([^"]+)"', html).group(1))
+    assert link.endswith("/fietsbieb-zuid?lang=en&via=link")
+
+
 def test_the_voting_page_shows_each_picture_and_links_each_page(dossiers):
     html = page(dossiers, "/").get_data(as_text=True)
     fid = dossiers.finalist_ids[0]
