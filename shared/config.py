@@ -52,6 +52,12 @@ class Settings:
     # Key of the keyed hash of persons' addresses (shared/people.py), the same for voting and
     # jury; empty: derived from the secret key.
     voter_hash_key: str = ""
+    # How long people's data are kept (every service's privacy page says so): voters' networks
+    # and keyed hashes, days after voting_close; nominators' and nominees' names and
+    # addresses, and jurors' addresses, days after jury_close.
+    voter_retention_days: int = 90
+    nominee_retention_days: int = 180
+    juror_retention_days: int = 30
     # Staff sign-in attempts per client network and per token prefix (limits' notation), and
     # how long a staff page session lives on the server after its last use (seconds).
     staff_sign_in_limit_network: str = "30/hour"
@@ -170,6 +176,12 @@ def _staff_settings(env: dict) -> dict:
     return {name: cast(env[name.upper()]) for name, cast in names.items() if env.get(name.upper())}
 
 
+def _retention_settings(env: dict) -> dict:
+    """The retention periods that are set (VOTER_RETENTION_DAYS ...)."""
+    names = ("voter_retention_days", "nominee_retention_days", "juror_retention_days")
+    return {name: int(env[name.upper()]) for name in names if env.get(name.upper())}
+
+
 def load(service: str, env: dict | None = None, cls: type[Settings] = Settings) -> Settings:
     """Read the settings of one service from the environment (os.environ by default); `cls`
     is the service's own Settings subclass, which reads its extra fields itself."""
@@ -194,5 +206,6 @@ def load(service: str, env: dict | None = None, cls: type[Settings] = Settings) 
         email_check_deliverability=_flag(env.get("EMAIL_CHECK_DELIVERABILITY"), False),
         voter_hash_key=env.get("VOTER_HASH_KEY", ""),
         **_staff_settings(env),
+        **_retention_settings(env),
         **cls.extra_from_env(env),
     )

@@ -14,6 +14,7 @@ from werkzeug.exceptions import Conflict
 
 from services.jury.editions import ensure_open, locked_edition
 from services.jury.models import DRAFT, SUBMITTED, Criterion, Finalist, Juror, Scorecard
+from services.jury.ranking import weighted
 from shared.models import utcnow
 from shared.schemas.jury import SCALE
 
@@ -78,6 +79,16 @@ def _score(typed: str, required: bool) -> tuple[int | None, str | None]:
     if len(typed) > 2 or not SCALE[0] <= int(typed) <= SCALE[1]:
         return None, "off_scale"
     return int(typed), None
+
+
+def score_so_far(card: Scorecard | None, criteria: list[Criterion]) -> tuple[float | None, int]:
+    """The weighted mean of the criteria scored on the card so far (a draft counts too),
+    and how many criteria have a score; no score for a recusal or an empty card."""
+    scores = (card.scores or {}) if card and not card.recused else {}
+    weights = {c.key: c.weight for c in criteria if scores.get(c.key) is not None}
+    if not weights:
+        return None, 0
+    return weighted(scores, weights), len(weights)
 
 
 def card_for(db: Session, juror_id: str, finalist_id: str) -> Scorecard | None:

@@ -42,8 +42,16 @@ def test_choosing_answers_the_finalists_with_their_ids(hub, accepted):
     assert (finalists[0]["name"], finalists[0]["organisation"]) == ("Energiebib 0", "Vzw Proef 0")
 
 
-def test_the_public_reads_the_finalists(hub, accepted):
+def test_before_voting_opens_only_staff_read_the_finalists(hub, accepted):
     hub.choose(accepted[:2])
+    assert hub.client.get(f"/api/v1/editions/{hub.slug}/finalists").status_code == 401
+    response = hub.get("/api/v1/editions/{slug}/finalists")
+    assert [f["id"] for f in response.get_json()["finalists"]] == accepted[:2]
+
+
+def test_the_public_reads_the_finalists_from_voting_open(hub, accepted):
+    hub.choose(accepted[:2])
+    hub.patch_edition(voting_open=iso(-1))
     response = hub.client.get(f"/api/v1/editions/{hub.slug}/finalists")
     assert response.status_code == 200
     assert [f["id"] for f in response.get_json()["finalists"]] == accepted[:2]
@@ -210,3 +218,18 @@ def test_the_finalists_reach_real_workers_within_a_second(apps, stack_hub, spawn
     for service in ("voting", "jury"):
         wait_for(lambda s=service: held_finalists(apps[s], stack_hub.slug) == ids, 5)
     assert time.monotonic() - start < 1.0
+
+
+def test_a_juror_at_the_nominees_domain_gets_hints_across_the_services(apps, stack_hub, staff):
+    (finalist,) = stack_hub.accepted(1)
+    stack_hub.close_nominations()
+    stack_hub.choose([finalist])
+    relay(apps["nominations"]).sweep()
+    drain(apps["jury"])
+    jury = apps["jury"].test_client()
+    body = {"name": "Jef", "email": "jef@VZWproef.be"}
+    path = f"/api/v1/editions/{stack_hub.slug}"
+    assert jury.post(f"{path}/jurors", json=body, headers=staff).status_code == 201
+    (row,) = jury.get(f"{path}/progress", headers=staff).get_json()
+    reasons = ["website_domain", "nominee_domain"]
+    assert row["hints"] == [{"finalist_id": finalist, "reasons": reasons}]
