@@ -206,6 +206,16 @@ def _vote_errors(site, tab):
     submit(tab, shows=REFUSED)
 
 
+@shown("voting-finalist")
+def _finalist_page(site, tab):
+    site.go(tab, "voting", f"/stemmen/{site.voting.slug}/{site.voting.finalist_ids[0]}")
+
+
+@shown("voting-finalist-closed", prepare=close_voting)
+def _finalist_page_closed(site, tab):
+    _finalist_page(site, tab)
+
+
 @shown("voting-check-mail")
 def _voted(site, tab):
     _vote_form(site, tab)
