@@ -90,6 +90,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted and overwritten rows are zeroed in the file, not left in free pages: an erased
+    # person must really be gone (shared/scrubbing.py empties the write-ahead log).
+    cursor.execute("PRAGMA secure_delete=ON")
     # A write by any other connection (another thread or worker) empties this connection's
     # page cache, so at a peak every request would read its indexes back page by page;
     # memory-mapped reads make that cheap (a vote confirmation's queries went from 3.3 to

@@ -21,13 +21,17 @@ from services.jury.criteria import seed_defaults
 from services.jury.jurors import MAIL_LOGIN
 from services.jury.login import link_token
 from services.jury.models import Edition, Finalist, Juror, LoginLink, Reminder
+from services.jury.privacy import handle_request
 from services.jury.reminders import MAIL_REMINDER, remind_due
 from shared.backends import backends
 from shared.editions import SCHEDULED, schedule_handler
 from shared.events import Handler, apply_job
 from shared.finalists import finalists_handler
 from shared.mail import build_message
+from shared.outbox_pruning import prune_acked
 from shared.schemas.contest import FINALISTS_SELECTED
+from shared.schemas.privacy import PRIVACY_REQUESTED
+from shared.scrubbing import scrub_log
 
 _apply_schedule = schedule_handler(Edition)
 
@@ -87,8 +91,9 @@ HANDLERS: dict[str, Handler] = {
     FINALISTS_SELECTED: apply_finalists,
     MAIL_LOGIN: send_login_mail,
     MAIL_REMINDER: send_reminder_mail,
+    PRIVACY_REQUESTED: handle_request,
 }
-PERIODIC = (close_due, remind_due)
+PERIODIC = (close_due, remind_due, prune_acked, scrub_log)
 
 
 def apply_events(envelopes: list[dict]) -> dict:

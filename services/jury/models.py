@@ -73,6 +73,21 @@ class Criterion(Base):
     position: Mapped[int] = mapped_column(Integer)
 
 
+class CriteriaChange(Base):
+    """The criteria's audit log: each replacement of an edition's set, by whom and when."""
+
+    __tablename__ = "criteria_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("editions.id", ondelete="CASCADE"), index=True
+    )
+    old: Mapped[list] = mapped_column(JSON)  # [{"key", "label", "weight"}] as they were
+    new: Mapped[list] = mapped_column(JSON)
+    staff: Mapped[str] = mapped_column(String(80))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Juror(Base):
     """A jury member of one edition, invited by staff; `email` as typed, `email_key` to find
     them again when they ask for a new link."""

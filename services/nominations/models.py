@@ -46,6 +46,25 @@ class Edition(EditionColumns, Base):
     __tablename__ = "editions"
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When its rules (tie_break, public_tally) were fixed: the voting_open that had passed
+    # when a later change came (so moving voting_open later does not reopen them; rules.py).
+    rules_fixed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class EditionChange(Base):
+    """The editions' audit log: each field staff changed, from what to what, by whom, when."""
+
+    __tablename__ = "edition_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("editions.id", ondelete="CASCADE"), index=True
+    )
+    field: Mapped[str] = mapped_column(String(40))
+    old: Mapped[object] = mapped_column(JSON)
+    new: Mapped[object] = mapped_column(JSON)
+    staff: Mapped[str] = mapped_column(String(80))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Nomination(Base):
@@ -101,13 +120,14 @@ class Nomination(Base):
 
     @property
     def nominator_name(self) -> str:
-        """The name of whoever nominated the innovation first: the contact staff see."""
-        return self.nominators[0].name
+        """The name of whoever nominated the innovation first: the contact staff see ("" once
+        every nominator is erased)."""
+        return self.nominators[0].name if self.nominators else ""
 
     @property
     def nominator_email(self) -> str:
-        """The address of whoever nominated the innovation first."""
-        return self.nominators[0].email
+        """The address of whoever nominated the innovation first ("" once erased)."""
+        return self.nominators[0].email if self.nominators else ""
 
 
 class Nominator(Base):
@@ -226,3 +246,22 @@ class Publication(Base):
     publish_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     published_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PrivacyRequest(Base):
+    """A person's request for their data or their erasure, as staff filed it. It holds no
+    address nor hash of one: the hub acts on its own data when the request is filed and sends
+    the keyed hash to voting and jury in the event; `answers` holds each service's summary
+    (how many records), `data` an export's findings until the request is purged."""
+
+    __tablename__ = "privacy_requests"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(10))
+    # The event that asked voting and jury; its person hash is blanked once both answered.
+    event_id: Mapped[str] = mapped_column(String(36))
+    requested_by: Mapped[str] = mapped_column(String(80))
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -16,12 +16,14 @@ from shared.relay import Relay
 
 
 def drain(app: Flask) -> None:
-    """Run the service's rq worker in burst mode, in this process, until its queue is empty."""
+    """Run the service's rq worker in burst mode, in this process, until its queue is empty
+    (no worker at all for an empty queue: starting one costs a third of a second)."""
     b = app.extensions["rv"]
+    jobs = queue(b.redis, b.settings.queue_name())
+    if not jobs.count:
+        return
     with app.app_context():
-        worker = SimpleWorker(
-            [queue(b.redis, b.settings.queue_name())], connection=b.redis, serializer=SERIALIZER
-        )
+        worker = SimpleWorker([jobs], connection=b.redis, serializer=SERIALIZER)
         worker.work(burst=True, logging_level="ERROR")
 
 
