@@ -206,6 +206,16 @@ def _vote_errors(site, tab):
     submit(tab, shows=REFUSED)
 
 
+@shown("voting-finalist")
+def _finalist_page(site, tab):
+    site.go(tab, "voting", f"/stemmen/{site.voting.slug}/{site.voting.finalist_ids[0]}")
+
+
+@shown("voting-finalist-closed", prepare=close_voting)
+def _finalist_page_closed(site, tab):
+    _finalist_page(site, tab)
+
+
 @shown("voting-check-mail")
 def _voted(site, tab):
     _vote_form(site, tab)
@@ -315,3 +325,11 @@ def _not_found(service: str) -> Callable[[Site, Page], None]:
 
 for _service in ("nominations", "voting", "jury"):
     shown(f"{_service}-404")(_not_found(_service))
+
+
+def _privacy(service: str) -> Callable[[Site, Page], None]:
+    return lambda site, tab: site.go(tab, service, "/privacy")
+
+
+for _service in ("nominations", "voting", "jury"):
+    shown(f"{_service}-privacy")(_privacy(_service))
