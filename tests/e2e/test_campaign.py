@@ -26,17 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from playwright.sync_api import APIRequestContext, Browser, Page
 
 from shared.config import SERVICES
 from shared.models import utcnow
-from shared.queues import queue
 from shared.redis_server import free_port
 from tests.conftest import ROOT
 from tests.factories import issue_token
 from tests.mailbox import mail_folder, read_mails
-from tests.shared.bus_helpers import drain, relay, wait_for
+from tests.shared.bus_helpers import run_the_bus, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -138,24 +136,6 @@ class Campaign:
             page.set_viewport_size(size)
             page.screenshot(path=self.shots / f"{number:02d}-{name}-{width}.png", full_page=True)
         page.set_viewport_size(DESKTOP)
-
-
-def run_the_bus(apps: dict[str, Flask]) -> None:
-    """Do once what the relays (their periodic duties, then the sweep) and the workers of
-    the three services in this process do."""
-    for app in apps.values():
-        with app.app_context():
-            relay(app).tick()
-        relay(app).sweep()
-    for app in apps.values():
-        if waiting(app):
-            drain(app)
-
-
-def waiting(app: Flask) -> int:
-    """How many jobs wait in the service's queue (a worker started for none costs time)."""
-    b = app.extensions["rv"]
-    return queue(b.redis, b.settings.queue_name()).count
 
 
 def _iso(moments: dict[str, dt.datetime]) -> dict[str, str]:
