@@ -102,7 +102,8 @@ def _reachable(edition: Edition):
 
 def send_now(db: Session, edition: Edition, staff: str, juror_ids: list[str] | None) -> dict:
     """Staff's reminder now, to these jurors (404 for one not of the edition) or to every
-    juror with finalists left; jurors with none left (or no address) are skipped. 409 once the jury closed."""
+    juror with finalists left; jurors with none left (or no address) are skipped. 409 once
+    the jury has closed."""
     ensure_open(edition)
     if juror_ids is None:
         jurors = db.scalars(_reachable(edition)).all()
