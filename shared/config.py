@@ -8,6 +8,7 @@ import tempfile
 from contextlib import suppress
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 SERVICES = ("nominations", "voting", "jury")
 DEFAULT_PORTS = {"nominations": 5001, "voting": 5002, "jury": 5003}
@@ -155,6 +156,23 @@ def database_url(service: str, data_dir: Path, env: dict | None = None) -> str:
     return env.get(f"{service.upper()}_DATABASE_URL") or f"sqlite:///{data_dir / service}.db"
 
 
+def mail_url(data_dir: Path, env: dict) -> str:
+    """MAIL_URL, else the mail folder in the data folder. `smtp://` without `?starttls=1`
+    would send addresses and links in the clear: refused unless MAIL_ALLOW_PLAINTEXT=1 says
+    so (`make run` does, for a local mail catcher)."""
+    url = env.get("MAIL_URL") or f"file://{data_dir / 'outbox'}"
+    parts = urlsplit(url)
+    starttls = _flag(parse_qs(parts.query).get("starttls", ["0"])[-1], False)
+    allowed = _flag(env.get("MAIL_ALLOW_PLAINTEXT"), False)
+    if parts.scheme == "smtp" and not (starttls or allowed):
+        raise ConfigError(
+            "MAIL_URL: smtp:// without TLS sends addresses and links in the clear; use "
+            "smtps://host:465, or smtp://host:587?starttls=1, or set MAIL_ALLOW_PLAINTEXT=1 "
+            "for a mail server on this machine."
+        )
+    return url
+
+
 def _flag(value: str | None, default: bool) -> bool:
     return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
 
@@ -193,7 +211,7 @@ def load(service: str, env: dict | None = None, cls: type[Settings] = Settings) 
         data_dir=data,
         database_url=database_url(service, data, env),
         redis_url=redis,
-        mail_url=env.get("MAIL_URL") or f"file://{data / 'outbox'}",
+        mail_url=mail_url(data, env),
         secret_key=secret_key(data, env),
         secret_key_fallbacks=tuple(k for k in env.get("SECRET_KEY_FALLBACKS", "").split(",") if k),
         trusted_proxies=int(env.get("TRUSTED_PROXIES", "0")),

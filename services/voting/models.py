@@ -103,6 +103,9 @@ class Vote(Base):
     confirm_network: Mapped[str | None] = mapped_column(String(64))  # where the link was clicked
     form_seconds: Mapped[float | None] = mapped_column(Float)
     honeypot: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The word a shared link carried (?via=whatsapp): how the vote reached the form, never
+    # who cast it (services/voting/share.py).
+    via: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When its mail was queued, then sent; None with an address kept: a mail is due.
     mailed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -1,7 +1,7 @@
 """editions key their voter hashes
 
 Revision ID: bae547386edf
-Revises: 7f199ddb255f
+Revises: 3fd3d0a59ed9
 Create Date: 2026-12-06 20:34:07.326312
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "bae547386edf"
-down_revision = "7f199ddb255f"
+down_revision = "3fd3d0a59ed9"
 branch_labels = None
 depends_on = None
 
