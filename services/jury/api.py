@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from services.jury.criteria import changes_page, criteria_of, replace_criteria, set_normalisation
+from services.jury.criteria import changes_page, criteria_of, replace_criteria
 from services.jury.editions import get_edition
 from services.jury.export import scores_csv
 from services.jury.jurors import get_juror, invite
@@ -167,8 +167,7 @@ def get_settings(slug: str):
 @staff_required("jury")
 def patch_settings(slug: str):
     """Choose how the ranking compares jurors: `none` (scores as given) or `zscore` (each
-    juror's weighted scores as z-scores against their own mean and spread); 409 for a
-    change once scoring started.
+    juror's weighted scores as z-scores against their own mean and spread).
     ---
     patch:
       tags: [jury]
@@ -181,12 +180,11 @@ def patch_settings(slug: str):
           description: the settings
           content:
             application/json: {schema: JurySettingsSchema}
-        409: {$ref: '#/components/responses/409'}
     """
     data = load_json(SETTINGS)
     with backends().sessions.begin() as session:
         edition = get_edition(session, slug)
-        set_normalisation(session, edition, data["normalisation"])
+        edition.normalisation = data["normalisation"]
         return jsonify(SETTINGS.dump(edition))
 
 

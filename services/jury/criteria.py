@@ -1,8 +1,7 @@
 """An edition's weighted criteria: a default set for social innovation, replaced by staff
 as a whole until scoring starts (a juror saves the first scorecard, draft or not); after
 that only their labels may change, since the weights and keys decide what the scores
-mean (the same holds for the normalisation of the scores). Every replacement is in the
-criteria's audit log, which staff read."""
+mean. Every replacement is in the criteria's audit log, which staff read."""
 
 from __future__ import annotations
 
@@ -59,14 +58,6 @@ def replace_criteria(
     session.add(CriteriaChange(edition_id=edition.id, old=old, new=items, staff=staff))
     session.execute(delete(Criterion).where(Criterion.edition_id == edition.id))
     return _store(session, edition, items)
-
-
-def set_normalisation(session: Session, edition: Edition, normalisation: str) -> None:
-    """Choose how jurors' scores combine (`none` or `zscore`); 409 for a change once scoring
-    started, which would reorder the ranking under the jurors as new weights would."""
-    if normalisation != edition.normalisation and scoring_started(session, edition):
-        raise Conflict("Scoring has started: the normalisation is fixed.")
-    edition.normalisation = normalisation
 
 
 def changes_page(session: Session, edition: Edition, limit: int, after: int | None) -> dict:

@@ -122,19 +122,3 @@ def criteria(jury, staff, contest) -> list[dict]:
 
 def progress(jury, staff, slug: str) -> list[dict]:
     return jury.test_client().get(f"/api/v1/editions/{slug}/progress", headers=staff).get_json()
-
-
-def settings(jury, staff, slug: str, normalisation: str):
-    return jury.test_client().patch(
-        f"/api/v1/editions/{slug}/jury-settings",
-        json={"normalisation": normalisation},
-        headers=staff,
-    )
-
-
-def test_the_normalisation_changes_until_scoring_starts(jury, staff, contest):
-    assert settings(jury, staff, contest.slug, "zscore").status_code == 200
-    juror = logged_in_client(jury, staff, contest.slug, "an@example.be")
-    score_form(juror, contest.finalists[0], {"maatschappelijke-impact": 5})
-    assert settings(jury, staff, contest.slug, "none").status_code == 409
-    assert settings(jury, staff, contest.slug, "zscore").status_code == 200  # no change
