@@ -56,6 +56,9 @@ def test_an_export_holds_what_every_service_keeps_on_the_person(apps, campaign):
     assert [(m["your_name"], m["innovation"], m["edition"]) for m in made] == [
         ("Bert Lenaerts", "Hanne Maes", slug)
     ]
+    assert [n["your_name"] for n in data["nominations"]["nominations_naming_you"]] == [
+        "Bert Lenaerts"
+    ]
     assert [v["status"] for v in data["voting"]["votes"]] == ["counted"]
     assert data["voting"]["votes"][0]["edition"] == slug
     assert [j["name"] for j in data["jury"]["jurors"]] == ["Bert Lenaerts"]
