@@ -1,5 +1,7 @@
 """Jurors' login links: signed, expiring, single use; and the session they start.
 
+The link's GET only shows a log-in button (shared/links.py); the button's POST uses it.
+
 The token signs the id of a `LoginLink` row; its use is recorded with a conditional UPDATE,
 so of two clicks at once only one logs in. The session is Flask's signed cookie, permanent
 with a sliding lifetime (JURY_SESSION_LIFETIME), holding only the juror's id.
@@ -16,13 +18,14 @@ from sqlalchemy.orm import Session
 from services.jury.models import Juror, LoginLink
 from shared.models import utcnow
 from shared.tokens import LinkInvalid, make_token, read_token
+from shared.tokens import LinkUsed as UsedLink
 
 PURPOSE = "jury-login"
 SESSION_KEY = "juror_id"
 RESUME_KEY = "resume"  # the finalist whose form the juror was on when the session ended
 
 
-class LinkUsed(LinkInvalid):
+class LinkUsed(UsedLink):
     """The link was genuine but has been used already."""
 
     def __init__(self, juror_id: str):
@@ -35,12 +38,21 @@ def link_token(link: LoginLink) -> str:
     return make_token(PURPOSE, link.id)
 
 
-def use_link(db: Session, token: str, max_age: int, now: dt.datetime | None = None) -> Juror:
-    """The juror a login token is for, its use recorded; raises LinkExpired, LinkInvalid
-    (tampered or unknown) or LinkUsed."""
+def link_to_use(db: Session, token: str, max_age: int) -> LoginLink:
+    """The unused login link a token stands for (its page, which changes nothing, shows
+    this); raises LinkExpired, LinkInvalid (tampered or unknown) or LinkUsed."""
     link = db.get(LoginLink, read_token(PURPOSE, token, max_age))
     if link is None:
         raise LinkInvalid("This link is not valid.")
+    if link.used_at is not None:
+        raise LinkUsed(link.juror_id)
+    return link
+
+
+def use_link(db: Session, token: str, max_age: int, now: dt.datetime | None = None) -> Juror:
+    """The juror a login token is for, its use recorded; raises LinkExpired, LinkInvalid
+    (tampered or unknown) or LinkUsed."""
+    link = link_to_use(db, token, max_age)
     used = db.execute(
         update(LoginLink)
         .where(LoginLink.id == link.id, LoginLink.used_at.is_(None))

@@ -1,4 +1,5 @@
-"""The juror's pages: logging in from the mail, the list of finalists, the scoring form.
+"""The juror's pages: logging in from the mail (the link's page has the log-in button,
+shared/links.py), the list of finalists, the scoring form.
 
 A juror sees only their own scorecards. Nothing typed is lost: a refused or late post (the
 session or its CSRF token expired meanwhile) answers the form again with the values as
@@ -23,6 +24,7 @@ from services.jury.scoring import EntryRefused, card_for, entry_from_card, entry
 from shared.backends import backends
 from shared.finalists import finalists_of
 from shared.limits import client_address, limiter
+from shared.links import ButtonPage, button_page
 from shared.schemas.fields import Email
 from shared.tokens import LinkExpired, LinkInvalid
 
@@ -35,6 +37,11 @@ PROBLEMS = {
 }
 ACTIONS = ("draft", "submit")
 NOT_YOURS = lazy_gettext("Deze finalist bestaat niet (meer) in jouw jury.")
+LOGIN_PAGE = ButtonPage(
+    lazy_gettext("Aanmelden als jurylid"),
+    lazy_gettext("Druk op de knop om je aan te melden. Deze link werkt één keer."),
+    lazy_gettext("Aanmelden"),
+)
 
 
 def logged_in(db: Session) -> Juror | None:
@@ -65,26 +72,54 @@ def home():
         return render_template("jury/home.html", finalists=finalists, cards=cards, **context)
 
 
+LOGIN_PAGE = ButtonPage(
+    lazy_gettext("Aanmelden als jurylid"),
+    lazy_gettext("Druk op de knop om je aan te melden. Deze link werkt één keer."),
+    lazy_gettext("Aanmelden"),
+)
+
+
 @bp.get("/login/<token>")
+def login_page(token: str):
+    """The link in the juror's mail: a page with the log-in button (a mail scanner opening
+    the link uses nothing up); a link that cannot log in answers its 4xx page here."""
+    with backends().sessions() as db:
+        try:
+            login.link_to_use(db, token, _link_max_age())
+        except LinkInvalid as exc:
+            return _login_refused(exc)
+    return button_page(LOGIN_PAGE)
+
+
+@bp.post("/login/<token>")
 def login_link(token: str):
-    """Log a juror in from the link in their mail (once), then on to their finalists."""
-    max_age = backends().settings.jury_login_link_max_age
+    """The log-in button: uses the link (once), then on to the juror's finalists."""
     with backends().sessions.begin() as db:
         try:
-            juror = login.use_link(db, token, max_age)
-        except login.LinkUsed as used:
-            if login.current_juror_id() == used.juror_id:
-                return redirect(url_for(".home"), 303)
-            return link_problem("used", 410)
-        except LinkExpired:
-            return link_problem("expired", 410)
-        except LinkInvalid:
-            return link_problem("invalid", 400)
+            juror = login.use_link(db, token, _link_max_age())
+        except LinkInvalid as exc:
+            return _login_refused(exc)
         resume = login.start_session(juror)
         known = resume and db.get(Finalist, resume)
         if known and known.edition_id == juror.edition_id:
             return redirect(url_for(".score", finalist_id=resume), 303)
     return redirect(url_for(".home"), 303)
+
+
+def _link_max_age() -> int:
+    return backends().settings.jury_login_link_max_age
+
+
+def _login_refused(exc: LinkInvalid):
+    """A link that cannot log in: on to the list for the juror already logged in with it,
+    else the page offering a new link."""
+    if isinstance(exc, login.LinkUsed):
+        if login.current_juror_id() == exc.juror_id:
+            return redirect(url_for(".home"), 303)
+        return link_problem("used", 410)
+    if isinstance(exc, LinkExpired):
+        return link_problem("expired", 410)
+    return link_problem("invalid", 400)
 
 
 def link_problem(kind: str, status: int):

@@ -62,6 +62,16 @@ def link_token(vote_id: str) -> str:
     return make_token(PURPOSE, vote_id)
 
 
+def check(token: str, now: dt.datetime | None = None) -> Outcome | None:
+    """What pressing a link's button would meet, changing nothing (the page its GET shows):
+    None when it would confirm the vote, else the outcome that stops it. Raises
+    LinkExpired or LinkInvalid."""
+    vote_id = read_token(PURPOSE, token, max_age=backends().settings.vote_link_max_age)
+    with backends().engine.connect() as connection:
+        vote = connection.execute(VOTE, {"id": vote_id}).first()
+    return _refusal(vote, now or utcnow())
+
+
 def confirm(token: str, now: dt.datetime | None = None) -> Outcome:
     """Confirm the vote a link token names. Raises LinkExpired or LinkInvalid."""
     b = backends()
@@ -71,15 +81,22 @@ def confirm(token: str, now: dt.datetime | None = None) -> Outcome:
         return confirm_vote(connection, vote_id, now)
 
 
-def confirm_vote(connection: Connection, vote_id: str, now: dt.datetime) -> Outcome:
-    """Count or hold an unconfirmed vote while its edition takes votes; else change nothing."""
-    vote = connection.execute(VOTE, {"id": vote_id}).first()
+def _refusal(vote, now: dt.datetime) -> Outcome | None:
+    """Why a vote cannot be confirmed now, or None when it can."""
     if vote is None:
         return Outcome.UNKNOWN
     if vote.status != "unconfirmed":
         return Outcome.ALREADY
     if not vote.voting_open <= now < vote.voting_close:  # the voting phase (Edition.phase)
         return Outcome.CLOSED
+    return None
+
+
+def confirm_vote(connection: Connection, vote_id: str, now: dt.datetime) -> Outcome:
+    """Count or hold an unconfirmed vote while its edition takes votes; else change nothing."""
+    vote = connection.execute(VOTE, {"id": vote_id}).first()
+    if refused := _refusal(vote, now):
+        return refused
     facts = SimpleNamespace(**vote._asdict(), confirm_network=client_network())
     reasons = fraud.assess(connection, facts, now, vote.voting_open)
     status = "quarantined" if reasons else "counted"

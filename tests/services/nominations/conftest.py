@@ -19,6 +19,7 @@ from sqlalchemy import select
 from services.nominations.confirmation import confirm_link
 from services.nominations.models import Nominator
 from tests.factories import edition_body, iso, issue_token
+from tests.links import follow
 from tests.mailbox import read_mails
 from tests.shared.bus_helpers import drain, relay
 
@@ -91,7 +92,7 @@ class Hub:
         with self.app.app_context(), self.app.extensions["rv"].sessions() as session:
             query = select(Nominator.id).order_by(Nominator.created_at.desc()).limit(1)
             link = confirm_link(session.scalar(query))
-        assert self.client.get(urlsplit(link).path).status_code == 200
+        assert follow(self.client, urlsplit(link).path).status_code == 200
         return response.get_json()["id"]
 
     def decide(self, nomination_id: str, status: str = "accepted", note: str = "ok"):
