@@ -7,6 +7,8 @@ INSTALLED := $(VENV)/.installed
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard shared/translations/*/LC_MESSAGES/*.po services/*/translations/*/LC_MESSAGES/*.po))
 # Browser tests drive Debian's Chromium (Playwright's own download is not used).
 CHROMIUM := /usr/bin/chromium
+# The production rehearsal (tests/e2e/test_rehearsal.py) puts Debian's nginx in front.
+NGINX := /usr/sbin/nginx
 # The accessibility checks inject axe-core, pinned in package-lock.json, into the pages.
 AXE := node_modules/axe-core/axe.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -25,6 +27,10 @@ $(CHROMIUM):
 	$(SUDO) apt-get install -y --no-install-recommends chromium || \
 		($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium)
 
+$(NGINX):
+	$(SUDO) apt-get install -y --no-install-recommends nginx || \
+		($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends nginx)
+
 $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
@@ -32,8 +38,9 @@ $(AXE): package.json package-lock.json
 run: $(INSTALLED) $(CATALOGUES)
 	$(BIN)/python -m services.cli run
 
-# The whole suite runs twice: on SQLite files, then on PostgreSQL.
-test: $(INSTALLED) $(CATALOGUES) $(CHROMIUM) $(AXE) lint
+# The whole suite runs twice: on SQLite files, then on PostgreSQL (with the rehearsal of
+# production: nginx, TLS, gunicorn, PostgreSQL, an append-only Redis).
+test: $(INSTALLED) $(CATALOGUES) $(CHROMIUM) $(NGINX) $(AXE) lint
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --database=postgresql
 

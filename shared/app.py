@@ -32,6 +32,7 @@ def build_app(
         SECRET_KEY=settings.secret_key,
         SECRET_KEY_FALLBACKS=list(settings.secret_key_fallbacks),
         MAX_CONTENT_LENGTH=settings.max_content_length,
+        SESSION_COOKIE_NAME=security.cookie_name("session", settings.session_cookie_secure),
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -3,7 +3,8 @@ protected); the session keeps only the token's hash, checked against the live to
 every page, so revoking a token ends its page sessions too.
 
 Each service registers `bp` (/staff/login, /staff/logout) and decorates its staff pages
-with `staff_page(scope)`; `/staff/` is the service's own staff start page.
+with `staff_page(scope)`; `/staff/` is the service's own staff start page. Staff pages
+extend `staff_base.html`, which shows the navigation shared by the three services.
 """
 
 from __future__ import annotations
@@ -17,10 +18,17 @@ from werkzeug.exceptions import Forbidden
 from shared.auth import hash_token, live_token
 from shared.backends import backends
 from shared.models import StaffToken
+from shared.staff_nav import staff_nav
 
 bp = Blueprint("staff_login", __name__, url_prefix="/staff")
 SESSION_KEY = "staff_token_hash"
 START = "/staff/"
+
+
+@bp.app_context_processor
+def navigation() -> dict:
+    """Give staff templates the shared navigation (shared/staff_nav.py)."""
+    return {"staff_nav": staff_nav}
 
 
 def signed_in(token_hash: str | None) -> StaffToken | None:

@@ -49,9 +49,14 @@ class Edition(EditionColumns, Base):
 
 
 class Finalist(FinalistColumns, Base):
-    """A finalist the jury scores, as the hub last sent the edition's set."""
+    """A finalist the jury scores, as the hub last sent the edition's set: its whole dossier,
+    with the real name even when the nominee declined publicity."""
 
     __tablename__ = "finalists"
+
+    # The keyed hash of the nominee's own mail domain (none for a public mailbox provider):
+    # a juror at that domain may know the finalist (conflicts.py).
+    nominee_domain_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class Criterion(Base):

@@ -24,7 +24,7 @@ def start():
     """The editions the jury knows, newest jury close first."""
     with backends().sessions() as db:
         editions = db.scalars(select(Edition).order_by(Edition.jury_close.desc())).all()
-        return render_template("jury/staff_start.html", editions=editions)
+        return render_template("jury/staff_start.html", editions=editions, here="start")
 
 
 @bp.get("/editions/<slug>")
@@ -41,6 +41,7 @@ def edition_page(slug: str):
             progress=progress(db, edition),
             ranking=ranking_of(db, edition),
             names=names,
+            here="jury",
         )
 
 

@@ -10,7 +10,18 @@ from shared.app import build_app
 
 def create_app(config: NominationsSettings | None = None) -> Flask:
     """The nominations app; `config` defaults to the environment's settings."""
-    from services.nominations import api, form, metrics, models, nominations_api, web
+    from services.nominations import (
+        api,
+        form,
+        metrics,
+        models,
+        nominations_api,
+        staff_results,
+        staff_screening,
+        staff_web,
+        web,
+    )
+    from shared import staff_events, staff_pages
     from shared.editions import editions_blueprint
 
     blueprints = [
@@ -19,5 +30,10 @@ def create_app(config: NominationsSettings | None = None) -> Flask:
         nominations_api.bp,
         web.bp,
         form.bp,
+        staff_pages.bp,
+        staff_events.bp,
+        staff_web.bp,
+        staff_screening.bp,
+        staff_results.bp,
     ]
     return build_app(config or load(), models.Base.metadata, blueprints, metrics.GAUGES)

@@ -14,14 +14,15 @@ from types import SimpleNamespace
 
 from sqlalchemy import JSON, Connection, bindparam, select, update
 
-from services.voting import fraud, tally
+from services.voting import fraud, receipts, tally
+from services.voting.expiry import expired
 from services.voting.models import Edition, Vote
 from services.voting.votes import write_transaction
 from shared.backends import backends
 from shared.db import UTCDateTime
 from shared.limits import client_network
 from shared.models import utcnow
-from shared.tokens import make_token, read_token
+from shared.tokens import LinkExpired, make_token, read_token
 
 PURPOSE = "vote"
 VOTES = Vote.__table__
@@ -43,6 +44,7 @@ MOVE = (
         reasons=bindparam("held_for", type_=JSON()),
         confirmed_at=bindparam("moment", type_=UTCDateTime()),
         confirm_network=bindparam("clicked_from"),
+        receipt=bindparam("receipt"),
     )
 )
 
@@ -82,18 +84,22 @@ def confirm(token: str, now: dt.datetime | None = None) -> Outcome:
 
 
 def _refusal(vote, now: dt.datetime) -> Outcome | None:
-    """Why a vote cannot be confirmed now, or None when it can."""
+    """Why a vote cannot be confirmed now, or None when it can; raises LinkExpired for an
+    unconfirmed vote past its link's age."""
     if vote is None:
         return Outcome.UNKNOWN
     if vote.status != "unconfirmed":
         return Outcome.ALREADY
+    if expired(vote.created_at, now):
+        raise LinkExpired("This vote has expired with its link.")
     if not vote.voting_open <= now < vote.voting_close:  # the voting phase (Edition.phase)
         return Outcome.CLOSED
     return None
 
 
 def confirm_vote(connection: Connection, vote_id: str, now: dt.datetime) -> Outcome:
-    """Count or hold an unconfirmed vote while its edition takes votes; else change nothing."""
+    """Count or hold an unconfirmed vote while its edition takes votes; else change nothing.
+    Raises LinkExpired for an unconfirmed vote past its link's age."""
     vote = connection.execute(VOTE, {"id": vote_id}).first()
     if refused := _refusal(vote, now):
         return refused
@@ -102,6 +108,7 @@ def confirm_vote(connection: Connection, vote_id: str, now: dt.datetime) -> Outc
     status = "quarantined" if reasons else "counted"
     params = {"to_status": status, "held_for": reasons, "moment": now}
     params |= {"vote_id": vote_id, "clicked_from": facts.confirm_network}
+    params["receipt"] = receipts.new_receipt()
     if connection.execute(MOVE, params).rowcount == 0:
         return Outcome.ALREADY  # another click moved it meanwhile (PostgreSQL: no file lock)
     tally.shift(connection, vote.edition_id, vote.finalist_id, "unconfirmed", status)

@@ -7,7 +7,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from services.voting import closing, erasure
+from services.voting import closing, erasure, expiry
 from services.voting.confirmation import link_token
 from services.voting.models import Edition, Finalist, JurorPerson, Vote
 from shared.backends import backends
@@ -86,7 +86,7 @@ HANDLERS: dict[str, Handler] = {
     MAIL_EVENT: send_vote_mail,
     JUROR_LISTED: list_juror,
 }
-PERIODIC = (queue_mails, closing.close_due, erasure.erase_due)
+PERIODIC = (queue_mails, closing.close_due, erasure.erase_due, expiry.expire_due)
 
 
 def apply_events(envelopes: list[dict]) -> dict:

@@ -16,7 +16,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from werkzeug.exceptions import Conflict
 
-from services.voting import confirmation, votes
+from services.voting import confirmation, receipts, votes
 from services.voting.confirmation import Outcome
 from services.voting.models import Edition, Finalist
 from shared.backends import backends
@@ -164,7 +164,8 @@ def confirm(token: str):
     except LinkInvalid as exc:
         return _link_problem(exc)
     template, status = PAGES[outcome]
-    return render_template(template), status
+    receipt = receipts.receipt_of_link(token, confirmation.PURPOSE) if status == 200 else None
+    return render_template(template, receipt=receipt), status
 
 
 def _link_problem(exc: LinkInvalid):

@@ -12,6 +12,7 @@ FINALISTS_SELECTED = "finalists.selected"
 TALLY_FINAL = "tally.final"
 RANKING_FINAL = "ranking.final"
 JUROR_LISTED = "juror.listed"
+SHA256 = validate.Regexp(r"^[0-9a-f]{64}$")
 
 
 class FinalistSchema(Schema):
@@ -23,12 +24,34 @@ class FinalistSchema(Schema):
     summary = fields.String(required=True)
 
 
+class DossierSchema(FinalistSchema):
+    """A finalist as voting and jury keep it: what the nominator wrote about the innovation
+    (never an address of the nominator or the nominee) and how many people nominated it.
+
+    A nominee who declined publicity (`declined_publicity`) reaches voting, which is public,
+    as "Anoniem" without a website; jury, which is not, gets the name, the organisation and
+    the website, and the keyed hash of the nominee's own mail domain (`nominee_domain_hash`,
+    absent for voting, null for a public mailbox provider) to find jurors who may know the
+    finalist. The defaults read a set sent before the dossier travelled with it.
+    """
+
+    region = fields.String(load_default="")
+    theme = fields.String(load_default="")
+    website = fields.String(load_default="")
+    problem = fields.String(load_default="")
+    solution = fields.String(load_default="")
+    impact = fields.String(load_default="")
+    nomination_count = fields.Integer(load_default=1, validate=validate.Range(min=0))
+    declined_publicity = fields.Boolean(load_default=False)
+    nominee_domain_hash = fields.String(allow_none=True, validate=validate.Length(equal=64))
+
+
 class FinalistsEventSchema(Schema):
     """The whole set of an edition's finalists, replacing any earlier set."""
 
     edition = fields.String(required=True)
     revision = fields.Integer(required=True, validate=validate.Range(min=1))
-    finalists = fields.List(fields.Nested(FinalistSchema), required=True)
+    finalists = fields.List(fields.Nested(DossierSchema), required=True)
 
 
 class VoteCountSchema(Schema):
@@ -57,7 +80,10 @@ class RoundEventSchema(Schema):
 
 
 class TallyEventSchema(TallySchema, RoundEventSchema):
-    """The final tally of an edition, sent when voting closes."""
+    """The final tally of an edition, sent when voting closes, with the SHA-256 of the public
+    bulletin made from the same votes (none in tallies sent before bulletins existed)."""
+
+    bulletin_sha256 = fields.String(load_default=None, allow_none=True, validate=SHA256)
 
 
 class RankedFinalistSchema(Schema):

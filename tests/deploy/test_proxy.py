@@ -97,7 +97,7 @@ def test_the_client_address_and_scheme_are_forwarded(parsed):
     headers = dict(args_of(http(parsed), "proxy_set_header"))
     assert headers["X-Forwarded-For"] == "$proxy_add_x_forwarded_for"
     assert headers["X-Forwarded-Proto"] == "$scheme"
-    assert headers["Host"] == "$host"
+    assert headers["Host"] == headers["X-Forwarded-Host"] == "$http_host"  # with its port
 
 
 def test_bodies_are_limited_as_the_services_limit_them(parsed):

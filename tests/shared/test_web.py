@@ -17,8 +17,8 @@ def test_the_same_page_in_english_on_request(apps):
 
 
 def test_a_form_posted_over_https_without_a_referer_is_taken(apps):
-    # Pages send no Referer (Referrer-Policy: no-referrer), so behind the TLS proxy a
-    # browser's post has none: the CSRF token must do, without a referrer check.
+    # A client that is not a browser posts a page's form back with its cookies, but sends
+    # no Referer: behind the TLS proxy the CSRF token must do, without a referrer check.
     client, https = apps["jury"].test_client(), {"base_url": "https://rv.example"}
     page = client.get("/nieuwe-link", **https).get_data(as_text=True)
     data = {"csrf_token": CSRF.search(page).group(1), "email": "an@example.be"}

@@ -4,6 +4,7 @@ jury receive the whole set by event, through the real relay and workers."""
 from __future__ import annotations
 
 import importlib
+import json
 import time
 
 import pytest
@@ -12,9 +13,10 @@ from sqlalchemy import select
 from services.nominations.finalists import SUMMARY_LENGTH
 from shared.finalists import finalists_of
 from shared.models import OutboxEvent
+from shared.people import identify
 from tests.factories import edition_body, iso
 from tests.links import follow
-from tests.services.nominations.conftest import Hub
+from tests.services.nominations.conftest import Hub, nomination_body
 from tests.shared.bus_helpers import drain, relay, replica, wait_for
 
 
@@ -117,12 +119,49 @@ def test_a_nominee_who_declined_is_anonymous_in_public(hub, accepted):
     assert (finalist["name"], finalist["organisation"]) == ("Anoniem", "Anoniem")
 
 
+def sent_to(app, destination: str) -> dict:
+    """The newest finalists event's payload for one follower."""
+    return [r for r in events(app) if r.destination == destination][-1].envelope["payload"]
+
+
 def test_declining_as_a_finalist_sends_the_anonymous_set_again(hub, accepted):
     hub.choose(accepted)
     decline(hub)
-    latest = events(hub.app)[-1].envelope["payload"]
+    latest = sent_to(hub.app, "voting")
     assert latest["revision"] == 2
     assert latest["finalists"][0]["name"] == "Anoniem"
+
+
+def test_voting_and_jury_get_the_whole_dossier(hub, accepted):
+    hub.choose(accepted)
+    for destination in ("voting", "jury"):
+        first = sent_to(hub.app, destination)["finalists"][0]
+        assert first["problem"] == nomination_body(0)["problem"]
+        assert (first["region"], first["theme"]) == ("Antwerpen", "armoede")
+        assert first["website"] == "https://vzwproef.be/0"
+        assert (first["nomination_count"], first["declined_publicity"]) == (1, False)
+
+
+def test_no_address_leaves_the_hub_with_the_finalists(hub, accepted):
+    hub.choose(accepted)
+    for destination in ("voting", "jury"):
+        assert "@" not in json.dumps(sent_to(hub.app, destination))
+
+
+def test_only_jury_gets_the_keyed_hash_of_the_nominees_domain(hub, accepted):
+    hub.choose(accepted)
+    expected = identify(hub.app.extensions["rv"].settings, "x@vzwproef.be").domain_hash
+    assert sent_to(hub.app, "jury")["finalists"][0]["nominee_domain_hash"] == expected
+    assert "nominee_domain_hash" not in sent_to(hub.app, "voting")["finalists"][0]
+
+
+def test_jury_knows_who_declined_publicity_and_voting_not(hub, accepted):
+    hub.choose(accepted)
+    decline(hub)
+    jury, voting = (sent_to(hub.app, d)["finalists"][0] for d in ("jury", "voting"))
+    assert (jury["name"], jury["declined_publicity"]) == ("Energiebib 0", True)
+    assert (voting["organisation"], voting["website"]) == ("Anoniem", "")
+    assert voting["declined_publicity"] and voting["problem"] == jury["problem"]
 
 
 @pytest.fixture
@@ -151,6 +190,7 @@ def test_the_finalists_reach_voting_and_jury(apps, stack_hub, service):
     with apps[service].extensions["rv"].sessions() as session:
         held = finalists_of(session, model, edition.id)
         assert [(f.id, f.name) for f in held] == [(i, f"Energiebib {n}") for n, i in enumerate(ids)]
+        assert held[0].impact == nomination_body(0)["impact"]
     assert edition.finalists_revision == 1
 
 
