@@ -150,8 +150,7 @@ def confirm_page(token: str):
     except LinkInvalid as exc:
         return _link_problem(exc)
     if refused:
-        template, status = REFUSED[refused]
-        return render_template(template), status
+        return _outcome_page(token, refused, REFUSED)
     return button_page(CONFIRM_PAGE)
 
 
@@ -163,8 +162,14 @@ def confirm(token: str):
         outcome = confirmation.confirm(token)
     except LinkInvalid as exc:
         return _link_problem(exc)
-    template, status = PAGES[outcome]
-    receipt = receipts.receipt_of_link(token, confirmation.PURPOSE) if status == 200 else None
+    return _outcome_page(token, outcome, PAGES)
+
+
+def _outcome_page(token: str, outcome: Outcome, pages: dict):
+    """The page of what a link met; a confirmed vote's shows its receipt (again)."""
+    template, status = pages[outcome]
+    confirmed = outcome in (Outcome.COUNTED, Outcome.QUARANTINED, Outcome.ALREADY)
+    receipt = receipts.receipt_of_link(token, confirmation.PURPOSE) if confirmed else None
     return render_template(template, receipt=receipt), status
 
 
