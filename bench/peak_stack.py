@@ -24,9 +24,9 @@ from pathlib import Path
 
 import psycopg
 
+from services import registry
 from services.nominations.demo import DEMO_SLUG, seed_demo
 from shared.config import SERVICES
-from shared.db import make_engine, make_sessionmaker
 from shared.redis_server import LocalRedis, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,12 +159,12 @@ class Stack:
 
     def _seed(self) -> None:
         """The demo edition (voting open) in the hub, as `make run` seeds it."""
-        engine = make_engine(self.database_url("nominations"))
+        hub = registry.create_app("nominations", registry.load_settings("nominations", self.env))
         try:
-            with make_sessionmaker(engine).begin() as session:
+            with hub.app_context(), hub.extensions["rv"].sessions.begin() as session:
                 seed_demo(session)
         finally:
-            engine.dispose()
+            hub.extensions["rv"].engine.dispose()
 
     def wait_healthy(self, timeout: float = READY_WITHIN) -> None:
         """Wait until every web instance answers /healthz with 200 and voting shows the demo

@@ -35,18 +35,18 @@ STEPS = (
 )
 # What staff do next in each phase, and the step that does it.
 NEXT = {
-    "upcoming": ("edition", lazy_gettext("Kijk de planning na; de nominaties openen nog.")),
+    "upcoming": ("edition", lazy_gettext("Kijk de planning na voor de nominaties openen.")),
     "nominations": (
         "nominations",
-        lazy_gettext("De nominaties lopen. Bekijk de binnengekomen nominaties al."),
+        lazy_gettext("Bekijk de binnengekomen nominaties al."),
     ),
     "screening": (
         "finalists",
         lazy_gettext("Beslis over elke nominatie en kies de finalisten voor de stemming opent."),
     ),
-    "voting": ("review", lazy_gettext("De stemming loopt. Kijk de tegengehouden stemmen na.")),
-    "jury": ("jury", lazy_gettext("De jury beoordeelt. Volg op wie nog moet indienen.")),
-    "closed": ("results", lazy_gettext("Alles is gesloten. Lees de resultaten en publiceer.")),
+    "voting": ("review", lazy_gettext("Kijk de tegengehouden stemmen na.")),
+    "jury": ("jury", lazy_gettext("Volg op welke juryleden nog moeten indienen.")),
+    "closed": ("results", lazy_gettext("Lees de resultaten en publiceer de winnaars.")),
 }
 
 

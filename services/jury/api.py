@@ -8,7 +8,8 @@ from flask import Blueprint, Response, g, jsonify, request
 from services.jury.criteria import criteria_of, replace_criteria
 from services.jury.editions import get_edition
 from services.jury.export import scores_csv
-from services.jury.jurors import get_juror, invite, progress
+from services.jury.jurors import get_juror, invite
+from services.jury.progress import progress
 from services.jury.ranking import ranking_of
 from services.jury.scoring import reopen
 from shared.auth import staff_required

@@ -6,10 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template
 from sqlalchemy import select
 
+from services.jury.conflicts import LABELS
 from services.jury.editions import get_edition, is_closed
 from services.jury.export import scores_csv
-from services.jury.jurors import progress
 from services.jury.models import Edition, Finalist
+from services.jury.progress import progress
 from services.jury.ranking import ranking_of
 from shared.backends import backends
 from shared.finalists import finalists_of
@@ -41,6 +42,7 @@ def edition_page(slug: str):
             progress=progress(db, edition),
             ranking=ranking_of(db, edition),
             names=names,
+            labels=LABELS,
             here="jury",
         )
 

@@ -1,9 +1,10 @@
 """Finalists: staff pick them from the accepted nominations during screening; voting and
 jury get the whole set, with the next revision, in the transaction that changes it.
 
-What the public sees of a finalist is its name, organisation and a short summary built from
-the solution. A nominee who declined publicity is shown as "Anoniem" (name and
-organisation); the summary, which describes the innovation and not the person, stays.
+What the public sees of a finalist is its name, organisation, a short summary built from
+the solution and its picture (services/nominations/pictures.py). A nominee who declined
+publicity is shown as "Anoniem" (name and organisation) without a picture; the summary, which
+describes the innovation and not the person, stays.
 Voting gets that public view with the nominator's whole description (`public_dossier`);
 jury, which judges the finalist and must see its conflicts of interest, gets who it is
 (`dossier`). Neither gets an address.
@@ -16,10 +17,10 @@ import textwrap
 
 from marshmallow import ValidationError
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.exceptions import Conflict
 
-from services.nominations.models import Edition, Finalist, Nomination
+from services.nominations.models import Edition, Finalist, Nomination, Picture
 from shared.backends import backends
 from shared.events import envelope, publish
 from shared.models import utcnow
@@ -46,7 +47,20 @@ def public_view(nomination: Nomination) -> dict:
         "name": nomination.nominee_name if shown else ANONYMOUS,
         "organisation": nomination.organisation if shown else ANONYMOUS,
         "summary": summary(nomination),
+        "picture": picture_view(nomination.picture) if shown else None,
     }
+
+
+def picture_view(picture: Picture | None) -> dict | None:
+    """A picture's sizes at the hub's public address, with its alt text (None without one)."""
+    if picture is None:
+        return None
+    base = backends().settings.public_url("nominations")
+    view = {"alt_nl": picture.alt_nl, "alt_en": picture.alt_en}
+    for file in picture.files:
+        url = f"{base}/pictures/{picture.nomination_id}/{file.name}"
+        view[file.kind] = {"url": url, "width": file.width, "height": file.height}
+    return view
 
 
 def dossier(nomination: Nomination) -> dict:
@@ -82,7 +96,8 @@ def _domain_hash(email: str) -> str | None:
 def finalists_of(session: Session, edition: Edition) -> list[Finalist]:
     """The edition's finalists in the staff's order."""
     query = select(Finalist).where(Finalist.edition_id == edition.id)
-    return list(session.scalars(query.order_by(Finalist.position)))
+    pictures = joinedload(Finalist.nomination).selectinload(Nomination.picture)
+    return list(session.scalars(query.options(pictures).order_by(Finalist.position)))
 
 
 def is_finalist(session: Session, nomination_id: str) -> bool:

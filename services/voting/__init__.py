@@ -28,4 +28,11 @@ def create_app(config: VotingSettings | None = None) -> Flask:
     blueprints = [editions_blueprint(models.Edition), api.bp, web.bp]
     blueprints += [review.bp, report.bp, staff_web.bp, staff_review.bp]
     blueprints += [staff_pages.bp, staff_events.bp, bulletin_api.bp, check_web.bp]
-    return build_app(config or load(), models.Base.metadata, blueprints, metrics.GAUGES)
+    # The finalists' pictures are served by the hub.
+    return build_app(
+        config or load(),
+        models.Base.metadata,
+        blueprints,
+        metrics.GAUGES,
+        pictures_from=["nominations"],
+    )

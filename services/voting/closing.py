@@ -1,7 +1,10 @@
 """The close: at voting_close the final tally goes to the hub, once per close.
 
 Votes stop by themselves at voting_close (intake and confirmation check the phase at the
-moment of the request); this duty, run by the relay every second, sends the figures. Staff
+moment of the request); this duty, run by the relay every second, sends the figures. Its
+claim first locks the edition (FOR UPDATE), so it waits for the confirmations in flight
+(each holds a share of that lock, confirmation.py) and counts them; a confirmation after
+the claim finds the tally sent and changes nothing. Staff
 who move voting_close later make a new close, and that close sends a new tally.
 """
 
@@ -37,6 +40,7 @@ def close_due(session: Session, now: dt.datetime | None = None) -> None:
 
 
 def _claim(session: Session, edition: Edition) -> bool:
+    session.execute(select(Edition.id).where(Edition.id == edition.id).with_for_update())
     claimed = session.execute(
         update(Edition)
         .where(

@@ -4,6 +4,13 @@ The link carries the vote's id, signed for the purpose "vote" and timed. Using i
 use by the vote's own status: only an unconfirmed vote moves, in one transaction that also
 runs the fraud signals and moves the counters, so the vote is in the tally when the page
 answers and a second click (or a second tab) changes nothing.
+
+The close is exact (closing.py): a confirmation reads its edition under a lock that the
+close's claim waits for (FOR KEY SHARE against FOR UPDATE on PostgreSQL; SQLite has one
+writer at a time), and takes its moment only once it holds it. So the final tally holds
+every confirmation that came first, and one that comes after the claim finds the tally
+sent for this close and changes nothing, even from an instance whose clock is a
+millisecond behind the closer's.
 """
 
 from __future__ import annotations
@@ -35,7 +42,9 @@ VOTE = select(
     VOTES.c.honeypot,
     Edition.voting_open,
     Edition.voting_close,
+    Edition.tally_sent_for,
 ).where(VOTES.c.id == bindparam("id"), Edition.id == VOTES.c.edition_id)
+VOTE_LOCKED = VOTE.with_for_update(read=True, key_share=True, of=Edition)
 MOVE = (
     update(VOTES)
     .where(VOTES.c.id == bindparam("vote_id"), VOTES.c.status == "unconfirmed")
@@ -78,29 +87,30 @@ def confirm(token: str, now: dt.datetime | None = None) -> Outcome:
     """Confirm the vote a link token names. Raises LinkExpired or LinkInvalid."""
     b = backends()
     vote_id = read_token(PURPOSE, token, max_age=b.settings.vote_link_max_age)
-    now = now or utcnow()
     with write_transaction() as connection:
         return confirm_vote(connection, vote_id, now)
 
 
 def _refusal(vote, now: dt.datetime) -> Outcome | None:
-    """Why a vote cannot be confirmed now, or None when it can; raises LinkExpired for an
-    unconfirmed vote past its link's age."""
+    """Why a vote cannot be confirmed at `now`, or None when it can; raises LinkExpired for
+    an unconfirmed vote past its link's age."""
     if vote is None:
         return Outcome.UNKNOWN
     if vote.status != "unconfirmed":
         return Outcome.ALREADY
     if expired(vote.created_at, now):
         raise LinkExpired("This vote has expired with its link.")
-    if not vote.voting_open <= now < vote.voting_close:  # the voting phase (Edition.phase)
+    if not _open(vote, now):
         return Outcome.CLOSED
     return None
 
 
-def confirm_vote(connection: Connection, vote_id: str, now: dt.datetime) -> Outcome:
+def confirm_vote(connection: Connection, vote_id: str, now: dt.datetime | None = None) -> Outcome:
     """Count or hold an unconfirmed vote while its edition takes votes; else change nothing.
-    Raises LinkExpired for an unconfirmed vote past its link's age."""
-    vote = connection.execute(VOTE, {"id": vote_id}).first()
+    The moment is now once the edition is locked, unless given. Raises LinkExpired for an
+    unconfirmed vote past its link's age."""
+    vote = connection.execute(VOTE_LOCKED, {"id": vote_id}).first()
+    now = now or utcnow()
     if refused := _refusal(vote, now):
         return refused
     facts = SimpleNamespace(**vote._asdict(), confirm_network=client_network())
@@ -113,3 +123,10 @@ def confirm_vote(connection: Connection, vote_id: str, now: dt.datetime) -> Outc
         return Outcome.ALREADY  # another click moved it meanwhile (PostgreSQL: no file lock)
     tally.shift(connection, vote.edition_id, vote.finalist_id, "unconfirmed", status)
     return Outcome(status)
+
+
+def _open(vote, now: dt.datetime) -> bool:
+    """Whether the vote's edition takes confirmations at `now`: in the voting phase
+    (Edition.phase), and its final tally not yet claimed for this close."""
+    sent = vote.tally_sent_for is not None and vote.tally_sent_for == vote.voting_close
+    return vote.voting_open <= now < vote.voting_close and not sent

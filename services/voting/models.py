@@ -50,9 +50,12 @@ class Edition(EditionColumns, Base):
 
 
 class Finalist(FinalistColumns, Base):
-    """A finalist one can vote for, as the hub last sent the edition's set."""
+    """A finalist one can vote for, as the hub last sent the edition's set, with its picture
+    (shared.schemas.contest.PictureSchema: the hub's addresses and the alt text) or None."""
 
     __tablename__ = "finalists"
+
+    picture: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Vote(Base):

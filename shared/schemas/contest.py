@@ -15,13 +15,35 @@ JUROR_LISTED = "juror.listed"
 SHA256 = validate.Regexp(r"^[0-9a-f]{64}$")
 
 
+class ImageSchema(Schema):
+    """One size of a picture: where the hub serves it (an address that never changes its
+    content) and its size in pixels."""
+
+    url = fields.Url(required=True, require_tld=False)
+    width = fields.Integer(required=True, validate=validate.Range(min=1))
+    height = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class PictureSchema(Schema):
+    """A finalist's picture at its three sizes (the page, the 1200x630 social preview, the
+    thumbnail) with its alt text in Dutch and English (empty when staff gave none)."""
+
+    page = fields.Nested(ImageSchema, required=True)
+    social = fields.Nested(ImageSchema, required=True)
+    thumbnail = fields.Nested(ImageSchema, required=True)
+    alt_nl = fields.String(required=True)
+    alt_en = fields.String(required=True)
+
+
 class FinalistSchema(Schema):
-    """A finalist as the public and the other services see it; its id is its nomination's."""
+    """A finalist as the public and voting see it; its id is its nomination's. `picture` is
+    null without one, and always for a nominee who declined publicity (jury gets none)."""
 
     id = fields.String(required=True)
     name = fields.String(required=True)
     organisation = fields.String(required=True)
     summary = fields.String(required=True)
+    picture = fields.Nested(PictureSchema, allow_none=True)
 
 
 class DossierSchema(FinalistSchema):

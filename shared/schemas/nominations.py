@@ -138,6 +138,14 @@ class FinalistsSchema(Schema):
             raise ValidationError("each nomination at most once", "nomination_ids")
 
 
+class PictureAltSchema(Schema):
+    """What staff say a finalist's picture shows, for those who cannot see it (alt text),
+    in Dutch and in English; either may be sent alone."""
+
+    alt_nl = TrimmedString(validate=validate.Length(max=300))
+    alt_en = TrimmedString(validate=validate.Length(max=300))
+
+
 class TieSchema(Schema):
     """A tie for first place and how the edition's tie rule settled it."""
 

@@ -104,6 +104,7 @@ class Campaign:
     settle: Callable[[], None]
     shots: Path = SHOTS  # where its pages are saved (emptied when the story starts)
     taken: list[str] = field(default_factory=list)
+    shots: Path = SHOTS  # where the photographs go
 
     def api(self, method: str, service: str, path: str, body: dict | None = None) -> dict:
         """A staff call to a service's API; the JSON it answers (asserting a 2xx)."""

@@ -40,7 +40,7 @@ def test_a_hub_page_links_to_voting_and_jury_at_their_public_addresses(make_app)
     assert f'href="https://stem.rv.example/staff/editions/{slug}/review?lang=en"' in nav
     assert f'href="https://jury.rv.example/staff/editions/{slug}?lang=en"' in nav
     assert f'href="/staff/editions/{slug}/finalists?lang=en" aria-current="page"' in nav
-    assert "Nominations are open." in nav  # the phase, and what it asks next
+    assert "You can already look at the nominations" in nav  # the phase, and what it asks next
 
 
 def test_the_failed_events_page_lists_them_and_retries_one(poisoned):  # noqa: F811

@@ -95,6 +95,11 @@ class Hub:
         assert follow(self.client, urlsplit(link).path).status_code == 200
         return response.get_json()["id"]
 
+    def decline(self, nominee: str = "info0@vzwproef.be") -> None:
+        """The nominee follows the decline link in their mail and presses its button."""
+        self.deliver()
+        assert follow(self.client, self.link(nominee, "decline")).status_code == 200
+
     def decide(self, nomination_id: str, status: str = "accepted", note: str = "ok"):
         """PATCH a screening decision as staff."""
         return self.client.patch(

@@ -15,7 +15,6 @@ from shared.finalists import finalists_of
 from shared.models import OutboxEvent
 from shared.people import identify
 from tests.factories import edition_body, iso
-from tests.links import follow
 from tests.services.nominations.conftest import Hub, nomination_body
 from tests.shared.bus_helpers import drain, relay, replica, wait_for
 
@@ -39,7 +38,7 @@ def test_choosing_answers_the_finalists_with_their_ids(hub, accepted):
     assert response.status_code == 200
     finalists = response.get_json()["finalists"]
     assert [f["id"] for f in finalists] == accepted
-    assert set(finalists[0]) == {"id", "name", "organisation", "summary"}
+    assert set(finalists[0]) == {"id", "name", "organisation", "summary", "picture"}
     assert (finalists[0]["name"], finalists[0]["organisation"]) == ("Energiebib 0", "Vzw Proef 0")
 
 
@@ -106,15 +105,8 @@ def test_the_summary_is_the_solution_cut_at_a_word(hub):
     assert long.startswith(finalist["summary"][:-2])
 
 
-def decline(hub: Hub) -> None:
-    """The nominee of the first nomination follows the link in their mail and declines."""
-    hub.deliver()
-    link = hub.link("info0@vzwproef.be", "decline")
-    assert follow(hub.client, link).status_code == 200
-
-
 def test_a_nominee_who_declined_is_anonymous_in_public(hub, accepted):
-    decline(hub)
+    hub.decline()
     (finalist, *_) = hub.choose(accepted).get_json()["finalists"]
     assert (finalist["name"], finalist["organisation"]) == ("Anoniem", "Anoniem")
 
@@ -126,7 +118,7 @@ def sent_to(app, destination: str) -> dict:
 
 def test_declining_as_a_finalist_sends_the_anonymous_set_again(hub, accepted):
     hub.choose(accepted)
-    decline(hub)
+    hub.decline()
     latest = sent_to(hub.app, "voting")
     assert latest["revision"] == 2
     assert latest["finalists"][0]["name"] == "Anoniem"
@@ -157,7 +149,7 @@ def test_only_jury_gets_the_keyed_hash_of_the_nominees_domain(hub, accepted):
 
 def test_jury_knows_who_declined_publicity_and_voting_not(hub, accepted):
     hub.choose(accepted)
-    decline(hub)
+    hub.decline()
     jury, voting = (sent_to(hub.app, d)["finalists"][0] for d in ("jury", "voting"))
     assert (jury["name"], jury["declined_publicity"]) == ("Energiebib 0", True)
     assert (voting["organisation"], voting["website"]) == ("Anoniem", "")
@@ -218,3 +210,18 @@ def test_the_finalists_reach_real_workers_within_a_second(apps, stack_hub, spawn
     for service in ("voting", "jury"):
         wait_for(lambda s=service: held_finalists(apps[s], stack_hub.slug) == ids, 5)
     assert time.monotonic() - start < 1.0
+
+
+def test_a_juror_at_the_nominees_domain_gets_hints_across_the_services(apps, stack_hub, staff):
+    (finalist,) = stack_hub.accepted(1)
+    stack_hub.close_nominations()
+    stack_hub.choose([finalist])
+    relay(apps["nominations"]).sweep()
+    drain(apps["jury"])
+    jury = apps["jury"].test_client()
+    body = {"name": "Jef", "email": "jef@VZWproef.be"}
+    path = f"/api/v1/editions/{stack_hub.slug}"
+    assert jury.post(f"{path}/jurors", json=body, headers=staff).status_code == 201
+    (row,) = jury.get(f"{path}/progress", headers=staff).get_json()
+    reasons = ["website_domain", "nominee_domain"]
+    assert row["hints"] == [{"finalist_id": finalist, "reasons": reasons}]
