@@ -104,7 +104,7 @@ def test_an_expired_link_is_410_and_counts_nothing(make_voting, staff):
     voting.vote(ADDRESS)
     voting.deliver()
     vote_id = voting.votes()[0].id
-    old = URLSafeTimedSerializer("test-secret-key", salt="rv.vote", signer=TwoMinutesAgo).dumps(
+    old = URLSafeTimedSerializer(voting.app.secret_key, salt="rv.vote", signer=TwoMinutesAgo).dumps(
         vote_id
     )
     assert voting.confirm(old).status_code == 410
