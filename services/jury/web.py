@@ -33,6 +33,7 @@ from shared.backends import backends
 from shared.finalists import finalists_of
 from shared.limits import client_address, limiter
 from shared.links import ButtonPage, button_page
+from shared.people import normalise
 from shared.schemas.fields import Email
 from shared.tokens import LinkExpired, LinkInvalid
 
@@ -131,6 +132,8 @@ def _login_refused(exc: LinkInvalid):
         if login.current_juror_id() == exc.juror_id:
             return redirect(url_for(".home"), 303)
         return link_problem("used", 410)
+    if isinstance(exc, login.LinkReplaced):
+        return link_problem("replaced", 410)
     if isinstance(exc, LinkExpired):
         return link_problem("expired", 410)
     return link_problem("invalid", 400)
@@ -145,13 +148,15 @@ def _limit(name: str):
     return lambda: getattr(backends().settings, name)
 
 
-def _typed_email() -> str:
-    return "email:" + request.form.get("email", "").strip().lower()
+def _mailbox() -> str:
+    """The new-link limit's key: the address's one spelling, so that its variants (case,
+    dots, tags, look-alike characters) share one allowance."""
+    return "email:" + normalise(request.form.get("email", ""))
 
 
 @bp.route("/nieuwe-link", methods=["GET", "POST"])
 @limiter.limit(_limit("jury_new_link_per_address"), key_func=client_address, methods=["POST"])
-@limiter.limit(_limit("jury_new_link_per_email"), key_func=_typed_email, methods=["POST"])
+@limiter.limit(_limit("jury_new_link_per_email"), key_func=_mailbox, methods=["POST"])
 def new_link():
     """Ask for a new login link: the same answer whether or not the address is a juror's."""
     if request.method == "GET":
