@@ -46,6 +46,8 @@ class Edition(EditionColumns, Base):
     normalisation: Mapped[str] = mapped_column(String(10), default="none")
     # The jury_close for which the final ranking was sent; a later close sends again.
     ranking_sent_for: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # When its jurors' addresses were last erased (services/jury/retention.py).
+    jurors_erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class Finalist(FinalistColumns, Base):
@@ -71,6 +73,21 @@ class Criterion(Base):
     label: Mapped[str] = mapped_column(String(120))
     weight: Mapped[float] = mapped_column(Float)
     position: Mapped[int] = mapped_column(Integer)
+
+
+class CriteriaChange(Base):
+    """The criteria's audit log: each replacement of an edition's set, by whom and when."""
+
+    __tablename__ = "criteria_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("editions.id", ondelete="CASCADE"), index=True
+    )
+    old: Mapped[list] = mapped_column(JSON)  # [{"key", "label", "weight"}] as they were
+    new: Mapped[list] = mapped_column(JSON)
+    staff: Mapped[str] = mapped_column(String(80))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Juror(Base):

@@ -46,6 +46,27 @@ class Edition(EditionColumns, Base):
     __tablename__ = "editions"
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When its rules (tie_break, public_tally) were fixed: the voting_open that had passed
+    # when a later change came (so moving voting_open later does not reopen them; rules.py).
+    rules_fixed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # When its nominators' and nominees' details were last erased (retention.py).
+    people_erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class EditionChange(Base):
+    """The editions' audit log: each field staff changed, from what to what, by whom, when."""
+
+    __tablename__ = "edition_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("editions.id", ondelete="CASCADE"), index=True
+    )
+    field: Mapped[str] = mapped_column(String(40))
+    old: Mapped[object] = mapped_column(JSON)
+    new: Mapped[object] = mapped_column(JSON)
+    staff: Mapped[str] = mapped_column(String(80))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Nomination(Base):

@@ -8,7 +8,7 @@ The screening pages are in staff_screening.py, the results and winners in staff_
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import func, select
@@ -133,7 +133,7 @@ def change_schedule(slug: str):
         data, errors = staff_forms.load(EditionPatchSchema(), data, errors)
         if data is not None:
             try:
-                reschedule(session, edition, data)
+                reschedule(session, edition, data, g.staff)
             except ValidationError as exc:
                 errors = staff_forms.messages_of(exc)
         if errors:

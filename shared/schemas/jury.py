@@ -119,6 +119,21 @@ class ProgressSchema(Schema):
     total = fields.Integer(required=True)
     hints = fields.List(fields.Nested(HintSchema), required=True)
     last_activity = fields.AwareDateTime(allow_none=True, required=True)
-    reminders = fields.List(
-        fields.Nested(ReminderSchema(only=("hours_before", "sent_by", "sent_at"))), required=True
-    )
+    reminders = fields.List(fields.Nested(ReminderSchema), required=True)
+
+
+class CriteriaChangeSchema(Schema):
+    """One replacement of an edition's criteria, as their audit log keeps it."""
+
+    id = fields.Integer(required=True)
+    old = fields.List(fields.Nested(CriterionSchema), required=True)
+    new = fields.List(fields.Nested(CriterionSchema), required=True)
+    staff = fields.String(required=True)
+    changed_at = fields.AwareDateTime(required=True)
+
+
+class CriteriaChangePageSchema(Schema):
+    """One page of the criteria's audit log, oldest first; `next` is the following cursor."""
+
+    items = fields.List(fields.Nested(CriteriaChangeSchema), required=True)
+    next = fields.String(required=True, allow_none=True)

@@ -29,17 +29,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from flask import Flask
 from playwright.sync_api import APIRequestContext, Browser, Page
 
 from shared.config import SERVICES
 from shared.models import utcnow
-from shared.queues import queue
 from shared.redis_server import free_port
 from tests.conftest import ROOT
 from tests.factories import issue_token
 from tests.mailbox import mail_folder, read_mails
-from tests.shared.bus_helpers import drain, relay, wait_for
+from tests.shared.bus_helpers import run_the_bus, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -102,9 +100,8 @@ class Campaign:
     staff: APIRequestContext
     mailbox: Path
     settle: Callable[[], None]
-    shots: Path = SHOTS  # where its pages are saved (emptied when the story starts)
+    shots: Path | None = SHOTS  # where its pages are saved (emptied first); None: nowhere
     taken: list[str] = field(default_factory=list)
-    shots: Path = SHOTS  # where the photographs go
 
     def api(self, method: str, service: str, path: str, body: dict | None = None) -> dict:
         """A staff call to a service's API; the JSON it answers (asserting a 2xx)."""
@@ -133,7 +130,7 @@ class Campaign:
     def shoot(self, page: Page, name: str) -> None:
         """Save the page as a desktop and a phone show it, whole (once a page: the
         visitors after the first see the same)."""
-        if name in self.taken:
+        if self.shots is None or name in self.taken:
             return
         self.taken.append(name)
         number = len(self.taken)
@@ -142,24 +139,6 @@ class Campaign:
             page.set_viewport_size(size)
             page.screenshot(path=self.shots / f"{number:02d}-{name}-{width}.png", full_page=True)
         page.set_viewport_size(DESKTOP)
-
-
-def run_the_bus(apps: dict[str, Flask]) -> None:
-    """Do once what the relays (their periodic duties, then the sweep) and the workers of
-    the three services in this process do."""
-    for app in apps.values():
-        with app.app_context():
-            relay(app).tick()
-        relay(app).sweep()
-    for app in apps.values():
-        if waiting(app):
-            drain(app)
-
-
-def waiting(app: Flask) -> int:
-    """How many jobs wait in the service's queue (a worker started for none costs time)."""
-    b = app.extensions["rv"]
-    return queue(b.redis, b.settings.queue_name()).count
 
 
 def _iso(moments: dict[str, dt.datetime]) -> dict[str, str]:
@@ -202,8 +181,9 @@ def test_a_whole_edition_from_nomination_to_winners(campaign: Campaign, people):
 def play_a_whole_edition(campaign: Campaign, people) -> None:
     """The story, from the edition's creation to the winners page (`people(locale,
     **context options)` gives each person a browser of their own)."""
-    shutil.rmtree(campaign.shots, ignore_errors=True)
-    campaign.shots.mkdir(parents=True)
+    if campaign.shots:
+        shutil.rmtree(campaign.shots, ignore_errors=True)
+        campaign.shots.mkdir(parents=True)
     create_edition(campaign)
     nominate_with_a_mistake_first(campaign, people(), INNOVATIONS[0])
     nominate(campaign, people(**NO_SCRIPT), INNOVATIONS[1])
@@ -345,15 +325,21 @@ def vote(campaign: Campaign, page: Page, finalist_id: str, address: str) -> str:
     return language
 
 
+JUROR = {"name": "Els De Vos", "email": "els.devos@kuleuven.be"}
+
+
 def score_as_juror(campaign: Campaign, page: Page, marks: dict[str, int]) -> None:
-    """Staff invite a juror; the juror logs in from the mail, switches the pages to
-    English, and gives every finalist one mark on each criterion, with a comment, and
-    submits."""
-    address = "els.devos@kuleuven.be"
-    juror = {"name": "Els De Vos", "email": address}
-    campaign.api("POST", "jury", f"/editions/{SLUG}/jurors", juror)
+    """Staff invite a juror through the API; the juror scores (score_from_the_mail)."""
+    campaign.api("POST", "jury", f"/editions/{SLUG}/jurors", JUROR)
     campaign.pump()
-    press_the_links_button(campaign, page, address, "jury-login-button")
+    score_from_the_mail(campaign, page, marks)
+
+
+def score_from_the_mail(campaign: Campaign, page: Page, marks: dict[str, int]) -> None:
+    """The invited juror logs in from the mail (the button on the link's page), switches
+    the pages to English, and gives every finalist one mark on each criterion, with a
+    comment, and submits."""
+    press_the_links_button(campaign, page, JUROR["email"], "jury-login-button")
     campaign.shoot(page, "jury-finalists-nl")
     page.get_by_role("link", name="English").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Your finalists"

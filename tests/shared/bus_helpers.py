@@ -45,6 +45,22 @@ def in_context(app: Flask, duty):
     return run
 
 
+def pump(apps: dict, rounds: int = 6) -> None:
+    """Let every app's relay (its periodic duties, then a sweep) and worker move what is due,
+    round after round until nothing moves: events that cause events travel all the way."""
+    for _ in range(rounds):
+        moved = 0
+        for app in apps.values():
+            with app.app_context():
+                relay(app).tick()
+            swept = relay(app).sweep()
+            moved += swept["dispatched"] + swept.get("acked", 0)
+        for app in apps.values():
+            drain(app)
+        if not moved:
+            return
+
+
 def outbox_states(app: Flask) -> dict[str, int]:
     """How many outbox rows of the app are in each state."""
     with app.extensions["rv"].sessions() as session:
@@ -77,3 +93,21 @@ def wait_for(predicate, timeout: float, interval: float = 0.05):
             return value, time.monotonic() - start
         time.sleep(interval)
     raise AssertionError(f"not true within {timeout} s")
+
+
+def run_the_bus(apps: dict[str, Flask]) -> None:
+    """Do once what the relays (their periodic duties, then the sweep) and the workers of
+    the three services in this process do."""
+    for app in apps.values():
+        with app.app_context():
+            relay(app).tick()
+        relay(app).sweep()
+    for app in apps.values():
+        if waiting(app):
+            drain(app)
+
+
+def waiting(app: Flask) -> int:
+    """How many jobs wait in the service's queue (a worker started for none costs time)."""
+    b = app.extensions["rv"]
+    return queue(b.redis, b.settings.queue_name()).count

@@ -42,8 +42,16 @@ def test_choosing_answers_the_finalists_with_their_ids(hub, accepted):
     assert (finalists[0]["name"], finalists[0]["organisation"]) == ("Energiebib 0", "Vzw Proef 0")
 
 
-def test_the_public_reads_the_finalists(hub, accepted):
+def test_before_voting_opens_only_staff_read_the_finalists(hub, accepted):
     hub.choose(accepted[:2])
+    assert hub.client.get(f"/api/v1/editions/{hub.slug}/finalists").status_code == 401
+    response = hub.get("/api/v1/editions/{slug}/finalists")
+    assert [f["id"] for f in response.get_json()["finalists"]] == accepted[:2]
+
+
+def test_the_public_reads_the_finalists_from_voting_open(hub, accepted):
+    hub.choose(accepted[:2])
+    hub.patch_edition(voting_open=iso(-1))
     response = hub.client.get(f"/api/v1/editions/{hub.slug}/finalists")
     assert response.status_code == 200
     assert [f["id"] for f in response.get_json()["finalists"]] == accepted[:2]
