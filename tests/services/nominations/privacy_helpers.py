@@ -1,5 +1,5 @@
-"""One person in every role, for the privacy tests: Bert nominates Hanne's innovation, votes
-for it and judges the edition, each time spelling his address differently."""
+"""One person in every role, for the privacy tests: Bert nominates Hanne's innovation, is
+nominated himself, votes and judges the edition, each time spelling his address differently."""
 
 from __future__ import annotations
 
@@ -59,6 +59,8 @@ def _nominate(apps, slug: str, i: int) -> str:
     if i == 0:
         changes = {"nominator_name": "Bert Lenaerts", "nominator_email": BERT}
         changes |= {"nominee_name": "Hanne Maes", "nominee_email": HANNE}
+    if i == 1:
+        changes = {"nominee_name": "Bert Lenaerts", "nominee_email": "bert.lenaerts+werk@gmail.com"}
     client = apps["nominations"].test_client()
     body = nomination_body(i, **changes)
     response = client.post(f"/api/v1/editions/{slug}/nominations", json=body)
