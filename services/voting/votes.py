@@ -38,6 +38,7 @@ from werkzeug.exceptions import Conflict, NotFound
 
 from services.voting import tally
 from services.voting.config import VotingSettings
+from services.voting.edition_keys import key_of, person_in
 from services.voting.models import Edition, Finalist, Vote
 from shared.backends import backends
 from shared.db import UTCDateTime, dialect_insert
@@ -148,7 +149,7 @@ def take_vote(
     """Store a vote (VoteInSchema data) cast now from this request's network, with the word
     of the shared link it came through (`via`), or, for a person who voted before, mail them
     again; 404, 409 or 422 when it cannot be cast."""
-    person = identify(backends().settings, data["email"])
+    person = person_in(key_of(slug), identify(backends().settings, data["email"]))
     row = {
         "id": str(uuid.uuid4()),
         "slug": slug,

@@ -97,7 +97,7 @@ class Campaign:
     staff: APIRequestContext
     mailbox: Path
     settle: Callable[[], None]
-    shots: Path = SHOTS  # where its pages are saved (emptied when the story starts)
+    shots: Path | None = SHOTS  # where its pages are saved (emptied first); None: nowhere
     taken: list[str] = field(default_factory=list)
 
     def api(self, method: str, service: str, path: str, body: dict | None = None) -> dict:
@@ -127,7 +127,7 @@ class Campaign:
     def shoot(self, page: Page, name: str) -> None:
         """Save the page as a desktop and a phone show it, whole (once a page: the
         visitors after the first see the same)."""
-        if name in self.taken:
+        if self.shots is None or name in self.taken:
             return
         self.taken.append(name)
         number = len(self.taken)
@@ -178,8 +178,9 @@ def test_a_whole_edition_from_nomination_to_winners(campaign: Campaign, people):
 def play_a_whole_edition(campaign: Campaign, people) -> None:
     """The story, from the edition's creation to the winners page (`people(locale,
     **context options)` gives each person a browser of their own)."""
-    shutil.rmtree(campaign.shots, ignore_errors=True)
-    campaign.shots.mkdir(parents=True)
+    if campaign.shots:
+        shutil.rmtree(campaign.shots, ignore_errors=True)
+        campaign.shots.mkdir(parents=True)
     create_edition(campaign)
     nominate_with_a_mistake_first(campaign, people(), INNOVATIONS[0])
     nominate(campaign, people(**NO_SCRIPT), INNOVATIONS[1])
