@@ -8,8 +8,10 @@ import datetime as dt
 
 import pytest
 
+from services.jury.privacy import act
 from services.jury.reminders import remind_due
 from shared.models import utcnow
+from shared.people import identify
 from tests.services.jury.conftest import (
     close_jury,
     invite,
@@ -21,6 +23,7 @@ from tests.services.jury.conftest import (
     score_form,
     select_finalists,
 )
+from tests.services.jury.test_staff_pages import signed_in
 
 DAY = 24 * 3600
 SUBJECT = "Herinnering: de jury van Radicale Vernieuwers sluit binnenkort"
@@ -158,3 +161,35 @@ def test_staff_cannot_remind_after_the_close(jury, staff, contest):
     close_jury(jury, contest.slug)
     response = jury.test_client().post(f"/api/v1/editions/{contest.slug}/reminders", headers=staff)
     assert response.status_code == 409
+
+
+def erase(app, address: str) -> None:
+    """Erase the juror behind `address`, as a privacy request does."""
+    person = identify(app.extensions["rv"].settings, address).hash
+    with app.app_context(), app.extensions["rv"].sessions.begin() as db:
+        act(db, person, erase=True)
+
+
+def test_an_erased_juror_is_not_reminded(jury, staff, closing):
+    slug, close = closing
+    an = invite(jury, staff, slug, "an@example.be")
+    erase(jury, "an@example.be")
+    assert tick(jury, before(close, 168)) == 0
+    response = jury.test_client().post(
+        f"/api/v1/editions/{slug}/reminders", json={"juror_ids": [an]}, headers=staff
+    )
+    assert response.get_json() == {"sent": [], "skipped": [an]}
+
+
+def test_staff_remind_from_their_page(jury, staff, closing):
+    slug, _ = closing
+    invite(jury, staff, slug, "an@example.be")
+    client = signed_in(jury, "jury")
+    path = f"/staff/editions/{slug}"
+    page = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "168, 24 uur voor de sluiting" in page
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post(f"{path}/reminders", data={"csrf_token": token}, follow_redirects=True)
+    assert "Herinneringen verstuurd: 1." in response.get_data(as_text=True)
+    run_worker(jury)
+    assert len(reminders_to(jury, "an@example.be")) == 1
