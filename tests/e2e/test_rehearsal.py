@@ -243,6 +243,20 @@ def test_the_json_api_over_https(rehearsal, staff_token):
     assert (status, json.loads(refused)["error"]["code"]) == (401, "unauthorized")
 
 
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_service_keeps_its_contract_over_https(rehearsal, staff_token, service):
+    base = rehearsal.urls[service]
+    status, _, document = rehearsal.fetch(f"{base}/openapi.json")
+    assert status == 200 and json.loads(document)["openapi"].startswith("3.")
+    status, _, refused = rehearsal.fetch(f"{base}/api/v1/events/failed")
+    assert (status, json.loads(refused)["error"]["code"]) == (401, "unauthorized")
+    bearer = {"Authorization": f"Bearer {staff_token}"}
+    status, _, listed = rehearsal.fetch(f"{base}/api/v1/events/failed", headers=bearer)
+    assert (status, json.loads(listed)["items"]) == (200, [])
+    status, _, unknown = rehearsal.fetch(f"{base}/bestaat/niet")
+    assert (status, json.loads(unknown)["error"]["code"]) == (404, "not_found")
+
+
 @pytest.mark.parametrize(("extra", "status"), [(300_000, 404), (7 * 1024 * 1024, 413)])
 def test_only_a_picture_upload_may_carry_more_than_64_kib(rehearsal, staff_token, extra, status):
     # Past 64 KiB the proxy lets it through to the hub (which knows no such edition: 404),
