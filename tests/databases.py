@@ -1,13 +1,16 @@
 """The suite's databases, built by the services' migrations.
 
-SQLite (the default): each test's files are copies of one template per service, migrated once
-per run. PostgreSQL (`pytest --database=postgresql`): one database per service for the whole
-run, migrated once, emptied after each test, dropped at the end; a test's own PostgreSQL
+SQLite (the default): each test's files are copies of one template per service, migrated
+once per run (by whichever pytest-xdist worker needs it first, the others waiting on a lock).
+PostgreSQL (`pytest --database=postgresql`): one database per service for the whole run of a
+worker, migrated once, emptied after each test, dropped at the end; a test's own PostgreSQL
 databases (the pg_database fixture) are migrated when first used.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import sqlite3
 import uuid
@@ -88,9 +91,22 @@ class Databases:
             return  # a second app on the same database
         template = self.templates / f"{service}.db"
         if not template.exists():
-            registry.schema(service).upgrade(f"sqlite:///{template}")
+            _build_template(service, template)
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(template, path)
+
+
+def _build_template(service: str, template: Path) -> None:
+    """Migrate the service's SQLite template, once for all the run's workers: under a lock,
+    into a file of its own, renamed into place when done (a worker never copies half)."""
+    template.parent.mkdir(parents=True, exist_ok=True)
+    with (template.parent / f"{service}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if template.exists():
+            return  # another worker built it meanwhile
+        building = template.with_suffix(f".{os.getpid()}")
+        registry.schema(service).upgrade(f"sqlite:///{building}")
+        building.replace(template)
 
 
 def _empty(url: str, tables: list[str]) -> None:
