@@ -73,7 +73,7 @@ class Passes:
         terminalreporter.write_line(
             f"{self.engine} pass: {self.outcomes['passed']} passed, {len(self.dependent)} of "
             f"them engine-dependent; {self.outcomes['skipped']} skipped, "
-            f"{self.outcomes['failed']} failed; {self.deselected} left out (-m)"
+            f"{self.outcomes['failed']} failed; {self.deselected} deselected"
         )
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
