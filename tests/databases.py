@@ -112,7 +112,7 @@ def _build_template(service: str, template: Path) -> None:
 def _empty(url: str, tables: list[str]) -> None:
     # DELETE, dependants first, in one transaction: a test leaves a few rows, and TRUNCATE's
     # file work cost six times as much (0.12 s against 0.02 s a test for the three databases).
-    with psycopg.connect(_plain(url), autocommit=True) as db, db.transaction():
+    with psycopg.connect(psycopg_url(url), autocommit=True) as db, db.transaction():
         db.execute("SET LOCAL lock_timeout = '10s'")
         for table in reversed(tables):
             db.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
@@ -131,7 +131,7 @@ def writes_held(url: str) -> Iterator[None]:
             lock.rollback()
             lock.close()
         return
-    with psycopg.connect(_plain(url)) as db:  # one transaction, rolled back at the end
+    with psycopg.connect(psycopg_url(url)) as db:  # one transaction, rolled back at the end
         db.execute("LOCK TABLE applied_events IN EXCLUSIVE MODE")
         yield
         db.rollback()
@@ -153,7 +153,7 @@ def unreachable(app: Flask) -> Iterator[None]:
             database.rmdir()
             away.rename(database)
         return
-    admin = _plain(url.set(database="postgres").render_as_string(hide_password=False))
+    admin = psycopg_url(url.set(database="postgres").render_as_string(hide_password=False))
     with psycopg.connect(admin, autocommit=True) as db:
         db.execute(f'ALTER DATABASE "{url.database}" WITH ALLOW_CONNECTIONS false')
         db.execute(
@@ -166,6 +166,6 @@ def unreachable(app: Flask) -> Iterator[None]:
             db.execute(f'ALTER DATABASE "{url.database}" WITH ALLOW_CONNECTIONS true')
 
 
-def _plain(url: str) -> str:
+def psycopg_url(url: str) -> str:
     """A SQLAlchemy URL as psycopg takes it."""
     return url.replace("postgresql+psycopg://", "postgresql://")
