@@ -7,6 +7,8 @@ INSTALLED := $(VENV)/.installed
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard shared/translations/*/LC_MESSAGES/*.po services/*/translations/*/LC_MESSAGES/*.po))
 # Browser tests drive Debian's Chromium (Playwright's own download is not used).
 CHROMIUM := /usr/bin/chromium
+# The production rehearsal (tests/e2e/test_rehearsal.py) puts Debian's nginx in front.
+NGINX := /usr/sbin/nginx
 # The accessibility checks inject axe-core, pinned in package-lock.json, into the pages.
 AXE := node_modules/axe-core/axe.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -37,6 +39,9 @@ test-tools:
 		{ $(call APT_INSTALL,postgresql); }
 	@command -v kubectl >/dev/null || { $(call APT_INSTALL,kubernetes-client); }
 
+$(NGINX):
+	$(call APT_INSTALL,nginx)
+
 $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
@@ -44,12 +49,15 @@ $(AXE): package.json package-lock.json
 run: $(INSTALLED) $(CATALOGUES)
 	$(BIN)/python -m services.cli run
 
-# The whole suite on SQLite files, then what depends on the engine again on PostgreSQL (the
-# engine_free tests, which do the same on both, once); then the passes per engine, failing
+# The whole suite on SQLite files, then what depends on the engine again on PostgreSQL (with
+# the rehearsal of production: nginx, TLS, gunicorn, PostgreSQL, an append-only Redis); the
+# engine_free tests, which do the same on both, run once (and the postgresql_only rehearsal
+# only there). Then the passes per engine, failing
 # when the PostgreSQL pass passed fewer of the engine-dependent tests.
-test: $(INSTALLED) $(CATALOGUES) $(CHROMIUM) $(AXE) test-tools lint
+test: $(INSTALLED) $(CATALOGUES) $(CHROMIUM) $(NGINX) $(AXE) test-tools lint
 	rm -rf $(PASSES)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal --passes-record=$(PASSES)/sqlite.json
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not postgresql_only" \
+		--passes-record=$(PASSES)/sqlite.json
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal --database=postgresql \
 		-m "not engine_free" --passes-record=$(PASSES)/postgresql.json
 	$(BIN)/python -m tests.passes $(PASSES)/sqlite.json $(PASSES)/postgresql.json

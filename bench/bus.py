@@ -159,7 +159,7 @@ def stack() -> Iterator[Stack]:
                 "RV_DATA_DIR": str(data_dir),
                 "REDIS_URL": url,
                 "RV_QUEUE_PREFIX": prefix,
-                "SECRET_KEY": "bench-secret-key",
+                "SECRET_KEY": "bench-secret-key-of-the-benchmarks-0123",
                 "MAIL_URL": f"file://{Path(tmp) / 'mail'}",
             }
             s = Stack(data_dir, env, Redis.from_url(url), [])

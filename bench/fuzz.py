@@ -52,6 +52,7 @@ from bench.bus import redis_server
 from services import registry
 from services.nominations.demo import DEMO_SLUG, seed_demo
 from services.nominations.models import Nomination
+from services.nominations.pictures_api import PICTURE_TYPES
 from services.voting.models import Vote
 from shared import config
 from tests.factories import edition_body, iso, issue_token
@@ -111,7 +112,7 @@ def seed(apps: dict[str, Flask]) -> Seeds:
     carried by the bus as in production."""
     hub, token = apps["nominations"], issue_token(apps, "admin", name="fuzz")
     staff = {"Authorization": f"Bearer {token}"}
-    with hub.extensions["rv"].sessions.begin() as session:
+    with hub.app_context(), hub.extensions["rv"].sessions.begin() as session:
         seed_demo(session)
     slugs = [DEMO_SLUG]
     for phase, offsets in PHASES.items():
@@ -129,7 +130,11 @@ def seed(apps: dict[str, Flask]) -> Seeds:
         .post(f"/api/v1/editions/{DEMO_SLUG}/jurors", json=juror, headers=staff)
     )
     values = {
-        "nominations": {"slug": slugs, "nomination_id": _ids(hub, Nomination)},
+        "nominations": {
+            "slug": slugs,
+            "nomination_id": _ids(hub, Nomination),
+            "finalist_id": _ids(hub, Nomination),
+        },
         "voting": {"slug": slugs, "vote_id": _ids(apps["voting"], Vote)},
         "jury": {"slug": slugs, "juror_id": [invited.get_json()["id"]]},
     }
@@ -166,6 +171,9 @@ def fuzz(app: Flask, seeds: Seeds, examples: int, seed: int | None = None) -> Re
 
 def load_schema(app: Flask, values: dict[str, list[str]]):
     """The app's OpenAPI document as schemathesis reads it, with real path values mixed in."""
+    # Pictures are sent as raw bytes, as any binary body.
+    for media_type in PICTURE_TYPES:
+        schemathesis.serializer.alias(media_type, "application/octet-stream")
     schema = schemathesis.openapi.from_wsgi("/openapi.json", app)
     schema.hook("flatmap_path_parameters")(_real_values(values))
     # Unknown query parameters are ignored, as HTTP servers do: not a finding.
@@ -177,9 +185,9 @@ def load_schema(app: Flask, values: dict[str, list[str]]):
 
 
 def _modes(operation) -> tuple[GenerationMode, ...]:
-    # Only a query or a body can be made invalid: a string in the path is any string, and the
-    # staff token's header is fixed.
-    if len(operation.query) or len(operation.body):
+    # Only a query or a body can be made invalid: a string in the path is any string, the
+    # staff token's header is fixed, and any bytes are a binary body (a picture).
+    if len(operation.query) or any(body.is_negatable for body in operation.body):
         return MODES
     return MODES[:1]
 
@@ -247,7 +255,7 @@ def campaign_apps() -> Iterator[dict[str, Flask]]:
             "RV_DATA_DIR": str(Path(tmp) / "data"),
             "REDIS_URL": url,
             "RV_QUEUE_PREFIX": prefix,
-            "SECRET_KEY": "bench-secret-key",
+            "SECRET_KEY": "bench-secret-key-of-the-benchmarks-0123",
             "MAIL_URL": f"file://{Path(tmp) / 'mail'}",
         }
         apps = {}

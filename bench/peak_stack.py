@@ -4,7 +4,9 @@ Three fresh PostgreSQL databases on the machine's server (created, migrated, dro
 end), a Redis of our own that can be restarted on its port, mail to a folder, and every
 process of deploy/Procfile started here rather than under honcho, which stops everything
 when one process dies: here a killed process is started again, as a supervisor would. The
-faults of the scenario are methods of the stack.
+faults of the scenario are methods of the stack. The test suite's production rehearsal
+(tests/e2e/test_rehearsal.py) runs the same stack, without the demo, with the settings a
+deployment behind a TLS proxy has.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ from pathlib import Path
 
 import psycopg
 
+from services import registry
 from services.nominations.demo import DEMO_SLUG, seed_demo
 from shared.config import SERVICES
-from shared.db import make_engine, make_sessionmaker
 from shared.redis_server import LocalRedis, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,12 +37,24 @@ READY_WITHIN = 90.0
 class Stack:
     """The running platform: its environment, databases, Redis and supervised processes."""
 
-    def __init__(self, data: Path):
+    def __init__(
+        self,
+        data: Path,
+        postgres: str = POSTGRES,
+        settings: dict[str, str] | None = None,
+        demo: bool = True,
+        appendonly: bool = False,
+    ):
+        """settings: environment beside (and over) the stack's own; demo: seed the demo
+        edition and wait for its voting form; appendonly: Redis keeps an append-only file."""
         self.data = data
-        self.redis = LocalRedis(data / "redis")
+        self.postgres = postgres
+        self.settings = settings or {}
+        self.demo = demo
+        self.redis = LocalRedis(data / "redis", appendonly=appendonly)
         self.ports = {service: free_port() for service in SERVICES}
         self.databases = {s: f"rv_peak_{s}_{uuid.uuid4().hex[:8]}" for s in SERVICES}
-        self.secret = uuid.uuid4().hex
+        self.secret = uuid.uuid4().hex + uuid.uuid4().hex
         self.processes: dict[str, subprocess.Popen] = {}
         self.env: dict[str, str] = {}
         # Held while a fault stops and starts a process, so that supervising meanwhile does
@@ -53,7 +67,7 @@ class Stack:
 
     def database_url(self, service: str) -> str:
         """The PostgreSQL URL of a service's database."""
-        return f"{POSTGRES}/{self.databases[service]}"
+        return f"{self.postgres}/{self.databases[service]}"
 
     @property
     def mail_folder(self) -> Path:
@@ -64,8 +78,9 @@ class Stack:
         """Databases, Redis, migrations, the demo edition, then every process; wait for health."""
         self._create_databases()
         self.env = self._environment(self.redis.start())
-        self._run_command("migrate")
-        self._seed()
+        self.run_command("migrate")
+        if self.demo:
+            self._seed()
         for name in self._commands():
             self.spawn(name)
         self.wait_healthy()
@@ -75,12 +90,12 @@ class Stack:
         for name in list(self.processes):
             self.terminate(name)
         self.redis.stop()
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
+        with psycopg.connect(f"{self.postgres}/postgres", autocommit=True) as admin:
             for database in self.databases.values():
                 admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
     def _create_databases(self) -> None:
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
+        with psycopg.connect(f"{self.postgres}/postgres", autocommit=True) as admin:
             for database in self.databases.values():
                 admin.execute(f'CREATE DATABASE "{database}"')
 
@@ -99,7 +114,7 @@ class Stack:
             env[f"{service.upper()}_DATABASE_URL"] = self.database_url(service)
             env[f"{service.upper()}_PORT"] = str(self.ports[service])
             env[f"{service.upper()}_PUBLIC_URL"] = self.url(service)
-        return env
+        return env | self.settings
 
     def _commands(self) -> dict[str, list[str]]:
         """deploy/Procfile's processes: a web instance, a worker and a relay per service."""
@@ -135,18 +150,21 @@ class Stack:
                 process.kill()
                 process.wait()
 
-    def _run_command(self, *args: str) -> None:
+    def run_command(self, *args: str) -> str:
+        """Run a project command (python -m services.cli ...) in the stack's environment; its
+        output."""
         command = [sys.executable, "-m", "services.cli", *args]
-        subprocess.run(command, cwd=ROOT, env=self.env, check=True, capture_output=True)
+        done = subprocess.run(command, cwd=ROOT, env=self.env, check=True, capture_output=True)
+        return done.stdout.decode()
 
     def _seed(self) -> None:
         """The demo edition (voting open) in the hub, as `make run` seeds it."""
-        engine = make_engine(self.database_url("nominations"))
+        hub = registry.create_app("nominations", registry.load_settings("nominations", self.env))
         try:
-            with make_sessionmaker(engine).begin() as session:
+            with hub.app_context(), hub.extensions["rv"].sessions.begin() as session:
                 seed_demo(session)
         finally:
-            engine.dispose()
+            hub.extensions["rv"].engine.dispose()
 
     def wait_healthy(self, timeout: float = READY_WITHIN) -> None:
         """Wait until every web instance answers /healthz with 200 and voting shows the demo
@@ -154,9 +172,8 @@ class Stack:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             self.check_alive()
-            if all(_answers(f"{self.url(s)}/healthz") for s in SERVICES) and _shows_form(
-                self.url("voting")
-            ):
+            healthy = all(_answers(f"{self.url(s)}/healthz") for s in SERVICES)
+            if healthy and (not self.demo or _shows_form(self.url("voting"))):
                 return
             time.sleep(0.3)
         raise RuntimeError("the platform did not become ready")
@@ -204,7 +221,7 @@ class Stack:
     def database_away(self, service: str, seconds: float) -> None:
         """Make a database refuse connections (open ones closed) for `seconds`."""
         database = self.databases[service]
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
+        with psycopg.connect(f"{self.postgres}/postgres", autocommit=True) as admin:
             admin.execute(f'ALTER DATABASE "{database}" WITH ALLOW_CONNECTIONS false')
             try:
                 admin.execute(

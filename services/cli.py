@@ -26,7 +26,6 @@ from services import registry
 from shared import config, logs
 from shared.auth import SCOPES, new_token, revoke_tokens, store_token
 from shared.backends import backends
-from shared.db import make_engine, make_sessionmaker
 from shared.queues import SERIALIZER, queue
 from shared.relay import Relay
 
@@ -44,13 +43,14 @@ def cli() -> None:
 @contextmanager
 def transaction_of(service: str) -> Iterator[Session]:
     """A session in one transaction (committed at the end) on one service's database, as the
-    environment configures it; its connections are closed afterwards."""
-    engine = make_engine(registry.load_settings(service).database_url)
+    environment configures it, inside the service's app context (what it publishes reads
+    the service's settings); its connections are closed afterwards."""
+    app = registry.create_app(service)
     try:
-        with make_sessionmaker(engine).begin() as session:
+        with app.app_context(), backends().sessions.begin() as session:
             yield session
     finally:
-        engine.dispose()
+        app.extensions["rv"].engine.dispose()
 
 
 def migrate_databases() -> None:

@@ -20,9 +20,11 @@ def build_app(
     metadata: MetaData,
     blueprints: list[Blueprint],
     gauges: Sequence[ScrapeGauge] = (),
+    pictures_from: Sequence[str] = (),
 ) -> Flask:
     """A service app with its settings, tables, blueprints and the gauges /metrics reads
-    from its own sources (beside the ones every service has).
+    from its own sources (beside the ones every service has); its pages may show pictures
+    served by the services named in `pictures_from`.
 
     Nothing here touches the database or Redis: connections open lazily on first use.
     """
@@ -32,6 +34,7 @@ def build_app(
         SECRET_KEY=settings.secret_key,
         SECRET_KEY_FALLBACKS=list(settings.secret_key_fallbacks),
         MAX_CONTENT_LENGTH=settings.max_content_length,
+        SESSION_COOKIE_NAME=security.cookie_name("session", settings.session_cookie_secure),
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -50,6 +53,6 @@ def build_app(
     limits.init_app(app, settings)
     web.init_app(app)
     errors.init_app(app)
-    security.init_app(app)
+    security.init_app(app, [settings.public_url(source) for source in pictures_from])
     openapi.init_app(app)
     return app

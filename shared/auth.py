@@ -19,7 +19,7 @@ from shared.backends import backends
 from shared.models import StaffToken, utcnow
 
 # A token holds one or more scopes; "admin" holds them all.
-SCOPES = ("editions", "screening", "votes", "jury", "events", "admin")
+SCOPES = ("editions", "screening", "votes", "jury", "events", "privacy", "admin")
 TOKEN_PREFIX = "rvs_"  # noqa: S105 - a label, not a secret
 
 

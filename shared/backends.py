@@ -14,6 +14,7 @@ from shared.db import make_engine, make_sessionmaker
 from shared.events import wake_key, wake_relay_after_commit
 from shared.mail import Mailer
 from shared.queues import connect
+from shared.scrubbing import flag_after_commit, flag_key
 
 
 @dataclass
@@ -34,6 +35,7 @@ def make_backends(settings: Settings, metadata: MetaData) -> Backends:
     sessions = make_sessionmaker(engine)
     redis = connect(settings.redis_url)
     wake_relay_after_commit(sessions, redis, wake_key(settings.queue_prefix, settings.service))
+    flag_after_commit(sessions, redis, flag_key(settings.queue_prefix, settings.service))
     return Backends(settings, engine, sessions, redis, metadata, Mailer(settings.mail_url))
 
 

@@ -55,13 +55,18 @@ def list_failed():
           content:
             application/json: {schema: FailedEventListSchema}
     """
-    limit = page_limit()
-    start = cursor_after() or 0
+    page = failed_jobs(cursor_after() or 0, page_limit())
+    return jsonify(FailedEventListSchema().dump(page))
+
+
+def failed_jobs(start: int, limit: int) -> dict:
+    """A page of this service's failed event jobs, newest first, from position `start`:
+    {"items": [...], "next": the next page's start or None}."""
     ids = _registry().get_job_ids(start, start + limit, desc=True)
     jobs = Job.fetch_many(ids, connection=backends().redis, serializer=SERIALIZER)
     items = [_describe(job) for job in jobs if job is not None]
     following = str(start + limit) if len(ids) > limit else None
-    return jsonify(FailedEventListSchema().dump({"items": items[:limit], "next": following}))
+    return {"items": items[:limit], "next": following}
 
 
 @bp.post("/failed/<job_id>/retry")
@@ -74,6 +79,12 @@ def retry_failed(job_id: str):
       responses:
         202: {description: requeued}
     """
+    requeue(job_id)
+    return jsonify(job_id=job_id, status="queued"), 202
+
+
+def requeue(job_id: str) -> None:
+    """Put a failed event job back in its queue; 404 when there is no such failed job."""
     registry = _registry()
     if job_id not in registry:
         raise NotFound("No failed event job with this id.")
@@ -81,7 +92,6 @@ def retry_failed(job_id: str):
         registry.requeue(job_id)
     except NoSuchJobError as exc:
         raise NotFound("No failed event job with this id.") from exc
-    return jsonify(job_id=job_id, status="queued"), 202
 
 
 @bp.get("/outbox")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
+from contextlib import suppress
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -12,6 +14,7 @@ DEFAULT_PORTS = {"nominations": 5001, "voting": 5002, "jury": 5003}
 FALLBACK_REDIS_URL = "redis://127.0.0.1:6379/0"
 # How a service's own settings are read from text (their annotations, as strings).
 CASTS = {"str": str, "int": int, "float": float}
+MIN_SECRET_KEY_LENGTH = 32
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,11 @@ class Settings:
     # Key of the keyed hash of persons' addresses (shared/people.py), the same for voting and
     # jury; empty: derived from the secret key.
     voter_hash_key: str = ""
+    # Staff sign-in attempts per client network and per token prefix (limits' notation), and
+    # how long a staff page session lives on the server after its last use (seconds).
+    staff_sign_in_limit_network: str = "30/hour"
+    staff_sign_in_limit_prefix: str = "10/hour"
+    staff_session_lifetime: int = 43200
     testing: bool = False
 
     def public_url(self, service: str | None = None) -> str:
@@ -81,18 +89,49 @@ def data_dir_from_env(env: dict | None = None) -> Path:
     return Path(env.get("RV_DATA_DIR", "./var")).resolve()
 
 
+class ConfigError(RuntimeError):
+    """A setting that must not be run with; the message says which and what to do."""
+
+
 def secret_key(data_dir: Path, env: dict | None = None) -> str:
-    """SECRET_KEY from the environment, else one generated once and kept in the data folder."""
+    """SECRET_KEY from the environment, else one generated once and kept in the data folder
+    (`make run`). An empty or short key, or a key file that is not whole (another process
+    still writing it), stops the start: running with it would sign with a guessable key."""
     env = os.environ if env is None else env
-    if env.get("SECRET_KEY"):
-        return env["SECRET_KEY"]
+    if "SECRET_KEY" in env:
+        return _long_enough(env["SECRET_KEY"].strip(), "SECRET_KEY")
     path = data_dir / "secret_key"
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+        _write_key_file(path)
+    return _long_enough(path.read_text().strip(), str(path))
+
+
+def _long_enough(key: str, where: str) -> str:
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"{where} holds a secret key of {len(key)} characters; at least "
+            f"{MIN_SECRET_KEY_LENGTH} are needed. Make one with: "
+            'python3 -c "import secrets; print(secrets.token_hex(32))"'
+        )
+    return key
+
+
+def _write_key_file(path: Path) -> None:
+    """Write a new key whole, then link it into place: a process that starts at the same
+    moment finds either no file or the whole key, and the first link wins."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False) as part:
+            part.write(secrets.token_urlsafe(48))
+        os.chmod(part.name, 0o600)
+        with suppress(FileExistsError):
+            os.link(part.name, path)
+        os.unlink(part.name)
+    except OSError as error:
+        raise ConfigError(
+            f"SECRET_KEY is not set and no key can be kept in {path.parent} ({error}); "
+            "set SECRET_KEY, the same in every process of the three services."
+        ) from error
 
 
 def redis_url(data_dir: Path, env: dict | None = None) -> str:
@@ -124,6 +163,13 @@ def public_urls(env: dict) -> tuple[tuple[str, str], ...]:
     return tuple(urls)
 
 
+def _staff_settings(env: dict) -> dict:
+    """The staff sign-in settings that are set (STAFF_SIGN_IN_LIMIT_NETWORK ...)."""
+    names = {"staff_sign_in_limit_network": str, "staff_sign_in_limit_prefix": str}
+    names["staff_session_lifetime"] = int
+    return {name: cast(env[name.upper()]) for name, cast in names.items() if env.get(name.upper())}
+
+
 def load(service: str, env: dict | None = None, cls: type[Settings] = Settings) -> Settings:
     """Read the settings of one service from the environment (os.environ by default); `cls`
     is the service's own Settings subclass, which reads its extra fields itself."""
@@ -147,5 +193,6 @@ def load(service: str, env: dict | None = None, cls: type[Settings] = Settings) 
         ratelimit_storage_url=env.get("RATELIMIT_STORAGE_URL") or redis,
         email_check_deliverability=_flag(env.get("EMAIL_CHECK_DELIVERABILITY"), False),
         voter_hash_key=env.get("VOTER_HASH_KEY", ""),
+        **_staff_settings(env),
         **cls.extra_from_env(env),
     )

@@ -56,16 +56,20 @@ class SharedBase(DeclarativeBase):
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for a database URL, tuned for its backend."""
+    """An engine for a database URL, tuned for its backend. Its errors never quote the
+    statement's parameters (hide_parameters): they hold addresses and tokens, and errors
+    end up in logs and in rq's failed registry."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
         _ensure_folder(url)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True)
 
 
 def _ensure_folder(url: str) -> None:
@@ -86,6 +90,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted and overwritten rows are zeroed in the file, not left in free pages: an erased
+    # person must really be gone (shared/scrubbing.py empties the write-ahead log).
+    cursor.execute("PRAGMA secure_delete=ON")
     # A write by any other connection (another thread or worker) empties this connection's
     # page cache, so at a peak every request would read its indexes back page by page;
     # memory-mapped reads make that cheap (a vote confirmation's queries went from 3.3 to

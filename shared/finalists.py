@@ -6,7 +6,7 @@ late never replaces a newer one.
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, Text, delete, select
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, delete, false, select
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from shared.schemas.contest import FinalistsEventSchema
@@ -15,13 +15,32 @@ FINALISTS_EVENT = FinalistsEventSchema()
 
 
 class FinalistColumns:
-    """A finalist of an edition: the hub's id (its nomination's), name, organisation, summary."""
+    """A finalist of an edition, as the hub sent it (shared/schemas/contest.py DossierSchema):
+
+    - `id`: the hub's id (its nomination's); `position`: the hub's order;
+    - `name`, `organisation`: of the nominee, "Anoniem" in voting when they declined
+      publicity (`declined_publicity`); `summary`: the solution cut to 280 characters;
+    - `region`, `theme`: the nomination form's choices (keys, as the hub has them);
+    - `website`: as typed, "" when none (or, in voting, when publicity was declined);
+    - `problem`, `solution`, `impact`: the nominator's text, whole, paragraphs by newlines;
+    - `nomination_count`: how many people nominated the innovation (confirmed nominations).
+
+    No address of a nominator or nominee is kept here.
+    """
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     organisation: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer)
+    region: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    theme: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    website: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    problem: Mapped[str] = mapped_column(Text, default="", server_default="")
+    solution: Mapped[str] = mapped_column(Text, default="", server_default="")
+    impact: Mapped[str] = mapped_column(Text, default="", server_default="")
+    nomination_count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    declined_publicity: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     @declared_attr
     def edition_id(cls) -> Mapped[int]:

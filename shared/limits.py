@@ -1,4 +1,4 @@
-"""Rate limits: flask-limiter on Redis, keyed by the real client address or its network.
+"""Rate limits: flask-limiter on Redis, keyed by the real client or its network.
 
 One Limiter, created here and bound to each service app with `init_app`; each service
 declares its limits on its views with `limiter.limit(...)`, reading the limit strings from
@@ -25,22 +25,33 @@ from redis.exceptions import RedisError
 from shared.config import Settings
 
 IPV4_NETWORK = 24
-IPV6_NETWORK = 64
+# One IPv6 client holds a whole /64 (its privacy addresses change at will), and one site
+# (a home, school or office) is given a /48 to number its /64s from: the /128 is no key.
+IPV6_CLIENT = 64
+IPV6_NETWORK = 48
 
 
 def client_address() -> str:
-    """The client's IP address as the trusted proxies (or the socket) report it."""
-    return request.remote_addr or "unknown"
+    """The client as the trusted proxies (or the socket) report it: its IPv4 address, or
+    the /64 of its IPv6 address."""
+    address = request.remote_addr or "unknown"
+    return _network(address, 32, IPV6_CLIENT) if ":" in address else address
 
 
 def client_network() -> str:
-    """The client's network: its /24 for IPv4, its /64 for IPv6 (one home, school or office)."""
+    """The client's network: its /24 for IPv4, its /48 for IPv6 (one home, school or
+    office), where limits on many clients and the fraud signals look."""
+    return _network(request.remote_addr or "unknown", IPV4_NETWORK, IPV6_NETWORK)
+
+
+def _network(address: str, ipv4: int, ipv6: int) -> str:
+    """The network of `address` with the prefix for its version; "unknown" if no address."""
     try:
-        address = ipaddress.ip_address(client_address())
+        ip = ipaddress.ip_address(address)
     except ValueError:
         return "unknown"
-    prefix = IPV4_NETWORK if address.version == 4 else IPV6_NETWORK
-    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+    prefix = ipv4 if ip.version == 4 else ipv6
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
 # No X-RateLimit-* headers on every answer: reading the window back would cost a second Redis

@@ -1,10 +1,14 @@
 """Who a person is: the normalised e-mail address, kept only as a keyed hash.
 
-Mail providers that ignore dots or `+tags` in the local part deliver several spellings to
-one mailbox; normalising folds those spellings into one person, so one person has one
-vote. The hash is HMAC-SHA256 with the platform's key (VOTER_HASH_KEY, else derived from
-the secret key), so a leaked table cannot be matched against a list of addresses without
-it; jury uses the same key to tell voting which persons are jurors (they may not vote).
+One mailbox has many spellings: Unicode's compatibility forms (`ｂｅｒｔ`, `ｇｍａｉｌ`, the
+ideographic full stop `。`), upper case, and the aliases of providers that ignore dots,
+`+tags` or Yahoo's `-keywords` in the local part. Normalising folds them all into one
+person (NFKC and case for the whole address, IDNA for its domain, then the provider's own
+rules), so one person has one vote, whatever they typed.
+
+The hash is HMAC-SHA256 with the platform's key (VOTER_HASH_KEY, else derived from the
+secret key), so a leaked table cannot be matched against a list of addresses without it;
+jury uses the same key to tell voting which persons are jurors (they may not vote).
 """
 
 from __future__ import annotations
@@ -12,72 +16,96 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import unicodedata
 from typing import NamedTuple
+
+from shared.lookalikes import lookalike, unicode_domain
 
 # Domains that are one mailbox provider (googlemail.com is gmail.com).
 SAME_PROVIDER = {"googlemail.com": "gmail.com"}
 # Providers that ignore dots in the local part.
 IGNORE_DOTS = frozenset({"gmail.com"})
+# Microsoft's mailboxes under their country domains (hotmail.fr is not hotmail.com: only the
+# aliases within one domain are folded).
+MICROSOFT = frozenset(
+    f"{name}.{country}"
+    for name in ("hotmail", "outlook", "live")
+    for country in ("com", "be", "nl", "fr", "de", "co.uk", "it", "es", "lu", "at", "ch", "dk")
+) | {"msn.com", "passport.com", "windowslive.com"}
 # Providers that deliver name+tag@ to name@.
-IGNORE_TAGS = frozenset(
-    {
-        "gmail.com",
-        "outlook.com",
-        "outlook.be",
-        "hotmail.com",
-        "hotmail.be",
-        "live.com",
-        "live.be",
-        "msn.com",
-        "icloud.com",
-        "me.com",
-        "mac.com",
-        "fastmail.com",
-        "fastmail.fm",
-        "proton.me",
-        "protonmail.com",
-        "pm.me",
-    }
+IGNORE_TAGS = MICROSOFT | {
+    "gmail.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "fastmail.com",
+    "fastmail.fm",
+    "proton.me",
+    "protonmail.com",
+    "pm.me",
+}
+# Yahoo: name-keyword@ is a disposable alias of name@ (Yahoo names hold no hyphen).
+YAHOO = frozenset(
+    f"{name}.{country}"
+    for name in ("yahoo", "ymail", "rocketmail")
+    for country in ("com", "be", "nl", "fr", "de", "co.uk")
 )
 # Mailbox providers open to anyone, where many unrelated people have their address; at any
 # other domain, many addresses belong to one organisation (or to whoever owns the domain).
-PUBLIC_PROVIDERS = IGNORE_TAGS | {
-    "yahoo.com",
-    "yahoo.be",
-    "yahoo.fr",
-    "ymail.com",
-    "aol.com",
-    "gmx.com",
-    "gmx.net",
-    "gmx.de",
-    "web.de",
-    "mail.com",
-    "orange.fr",
-    "free.fr",
-    "laposte.net",
-    "ziggo.nl",
-    "kpnmail.nl",
-    "telenet.be",
-    "skynet.be",
-    "proximus.be",
-    "scarlet.be",
-    "base.be",
-    "voo.be",
-    "edpnet.be",
-}
+PUBLIC_PROVIDERS = (
+    IGNORE_TAGS
+    | YAHOO
+    | {
+        "googlemail.com",
+        "aol.com",
+        "gmx.com",
+        "gmx.net",
+        "gmx.de",
+        "web.de",
+        "mail.com",
+        "orange.fr",
+        "free.fr",
+        "laposte.net",
+        "ziggo.nl",
+        "kpnmail.nl",
+        "telenet.be",
+        "skynet.be",
+        "proximus.be",
+        "scarlet.be",
+        "base.be",
+        "voo.be",
+        "edpnet.be",
+    }
+)
+# Providers' names (`gmail`, `hotmail` ...): a domain spelling one with look-alike characters
+# imitates the provider (shared/lookalikes.py).
+PROVIDER_NAMES = frozenset(
+    name for domain in PUBLIC_PROVIDERS if len(name := domain.split(".")[0]) >= 4
+)
 HASH_LABEL = b"rv.voting.person"
 DIGITS = re.compile(r"\d+")
 
 
 def normalise(email: str) -> str:
-    """The one spelling of an address's mailbox: lower case, the provider's aliases folded."""
-    local, _, domain = email.strip().lower().rpartition("@")
+    """The one spelling of an address's mailbox: compatibility forms and case folded, the
+    domain as IDNA reads it, the provider's aliases folded."""
+    local, _, domain = email.strip().rpartition("@")
+    local = unicodedata.normalize("NFKC", local).casefold()
+    domain = unicode_domain(domain)
     domain = SAME_PROVIDER.get(domain, domain)
     if domain in IGNORE_TAGS:
         local = local.split("+", 1)[0]
+    if domain in YAHOO:
+        local = local.split("-", 1)[0]
     if domain in IGNORE_DOTS:
         local = local.replace(".", "")
     return f"{local}@{domain}"
+
+
+def imitating(domain: str) -> bool:
+    """Whether a mail domain mixes scripts or imitates a public mailbox provider (such an
+    address is refused: shared/lookalikes.py)."""
+    return lookalike(domain, PROVIDER_NAMES)
 
 
 def shape(normalised: str) -> str:

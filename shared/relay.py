@@ -36,6 +36,7 @@ from redis.exceptions import RedisError
 from rq import Retry
 from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry
+from rq.results import Result
 from rq.utils import str_to_date
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -157,6 +158,8 @@ class Relay:
         if status == JobStatus.FINISHED:
             for row in rows:
                 row.state, row.acked_at = "acked", now
+            # The job carried the events (names, keyed hashes): nothing needs it any more.
+            pipe.delete(Job.key_for(job_id), Result.get_key(job_id))
             return "acked"
         if status == JobStatus.FAILED and state.meta.get("transient"):
             self._failed_registry(rows[0].destination).remove(job_id, pipeline=pipe)

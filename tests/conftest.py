@@ -172,7 +172,7 @@ def make_env(tmp_path, redis_url, prefix, databases, ready):
             "RV_DATA_DIR": str(tmp_path / "data"),
             "REDIS_URL": redis or redis_url,
             "RV_QUEUE_PREFIX": prefix,
-            "SECRET_KEY": "test-secret-key",
+            "SECRET_KEY": "test-secret-key-of-the-suite-0123456789",
             "MAIL_URL": f"file://{tmp_path / 'outbox'}",
         }
         return env | databases.env() | extra

@@ -3,7 +3,8 @@
 A test whose fixtures never build the run's databases (no `databases` among them) does the
 same whatever `--database` says: it is marked `engine_free`, and the PostgreSQL pass
 deselects it (`-m "not engine_free"`); so does a module that says so itself (the pages'
-accessibility). Each pass writes what passed to its --passes-record file, and
+accessibility). A test marked `postgresql_only` (the production rehearsal, on PostgreSQL
+by design) is never engine_free, and the SQLite pass deselects it. Each pass writes what passed to its --passes-record file, and
 `python -m tests.passes SQLITE_RECORD POSTGRESQL_RECORD` prints the passes per engine and
 fails when an engine-dependent test that passed on SQLite did not pass on PostgreSQL: a
 PostgreSQL pass that vanished, or skipped a part, cannot look green.
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 
 ENGINE_FREE = "engine_free"
+POSTGRESQL_ONLY = "postgresql_only"
 
 
 def add_options(parser) -> None:
@@ -48,7 +50,8 @@ class Passes:
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         """Mark the tests that never build the run's databases as engine_free."""
         for item in items:
-            if "databases" not in getattr(item, "fixturenames", ()):
+            own_databases = "databases" in getattr(item, "fixturenames", ())
+            if not own_databases and not item.get_closest_marker(POSTGRESQL_ONLY):
                 item.add_marker(ENGINE_FREE)
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:

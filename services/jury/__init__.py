@@ -8,6 +8,7 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
 from services.jury.config import JurySettings, load
+from shared import security
 from shared.app import build_app
 
 
@@ -20,17 +21,17 @@ class JurySessionInterface(SecureCookieSessionInterface):
 
 def create_app(config: JurySettings | None = None) -> Flask:
     """The jury app; `config` defaults to the environment's settings."""
-    from services.jury import api, models, staff_web, web
-    from shared import staff_pages
+    from services.jury import api, models, reminders_api, staff_web, web
+    from shared import staff_events, staff_pages
     from shared.editions import editions_blueprint
 
     settings = config or load()
-    blueprints = [editions_blueprint(models.Edition), api.bp, web.bp]
-    blueprints += [staff_web.bp, staff_pages.bp]
+    blueprints = [editions_blueprint(models.Edition), api.bp, reminders_api.bp, web.bp]
+    blueprints += [staff_web.bp, staff_pages.bp, staff_events.bp]
     app = build_app(settings, models.Base.metadata, blueprints)
     app.session_interface = JurySessionInterface()
     app.config.update(
-        SESSION_COOKIE_NAME="rv_jury",
+        SESSION_COOKIE_NAME=security.cookie_name("rv_jury", settings.session_cookie_secure),
         PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=settings.jury_session_lifetime),
         # A form's token lives as long as the juror's session, which has its own lifetime.
         WTF_CSRF_TIME_LIMIT=None,

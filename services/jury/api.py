@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from services.jury.criteria import criteria_of, replace_criteria
+from services.jury.criteria import changes_page, criteria_of, replace_criteria
 from services.jury.editions import get_edition
 from services.jury.export import scores_csv
-from services.jury.jurors import get_juror, invite, progress
+from services.jury.jurors import get_juror, invite
+from services.jury.progress import progress
 from services.jury.ranking import ranking_of
 from services.jury.scoring import reopen
 from shared.auth import staff_required
 from shared.backends import backends
 from shared.http import json_body, json_list, load_json
+from shared.pagination import cursor_after, page_limit
 from shared.schemas.contest import RankedFinalistSchema
 from shared.schemas.jury import (
+    CriteriaChangePageSchema,
     CriteriaSchema,
     CriterionSchema,
     JurorSchema,
@@ -51,7 +54,8 @@ def get_criteria(slug: str):
 @staff_required("jury")
 def put_criteria(slug: str):
     """Replace the edition's criteria (1 to 20, unique keys and labels, weights above 0; scores
-    are on a 1 to 10 scale); 409 once scores were submitted or the jury has closed.
+    are on a 1 to 10 scale); 409 once the jury has closed, or once scoring started for more
+    than a change of labels. Every replacement is in the criteria's audit log.
     ---
     put:
       tags: [jury]
@@ -68,7 +72,28 @@ def put_criteria(slug: str):
     """
     items = CriteriaSchema().load({"criteria": json_list()})["criteria"]
     with backends().sessions.begin() as session:
-        return jsonify(CRITERIA.dump(replace_criteria(session, get_edition(session, slug), items)))
+        edition = get_edition(session, slug)
+        return jsonify(CRITERIA.dump(replace_criteria(session, edition, items, g.staff)))
+
+
+@bp.get("/criteria/changes")
+@staff_required("jury")
+def get_criteria_changes(slug: str):
+    """The criteria's audit log: every replacement of the edition's set, oldest first
+    (paginated).
+    ---
+    get:
+      tags: [jury]
+      responses:
+        200:
+          description: one page of replacements
+          content:
+            application/json: {schema: CriteriaChangePageSchema}
+    """
+    limit, after = page_limit(), cursor_after(int)
+    with backends().sessions() as session:
+        page = changes_page(session, get_edition(session, slug), limit, after)
+        return jsonify(CriteriaChangePageSchema().dump(page))
 
 
 @bp.post("/jurors")

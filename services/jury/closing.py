@@ -2,8 +2,10 @@
 
 The relay runs `close_due` about every second. Marking the edition's ranking as sent for
 this jury_close is a conditional UPDATE in the same transaction as the event, so of two
-relays only one sends it. If staff move jury_close later, scoring reopens and the ranking
-is sent again at the new close.
+relays only one sends it. The claim first locks the edition (FOR UPDATE), so it waits for
+the scorecards being saved (each holds a share of that lock, editions.locked_edition) and
+ranks them; a submission after the claim finds the ranking sent and is refused. If staff
+move jury_close later, scoring reopens and the ranking is sent again at the new close.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ def close_due(db: Session, now: dt.datetime | None = None) -> list[str]:
 
 
 def _close(db: Session, edition: Edition) -> bool:
+    db.execute(select(Edition.id).where(Edition.id == edition.id).with_for_update())
     claimed = db.execute(
         update(Edition)
         .where(Edition.id == edition.id, NOT_SENT)

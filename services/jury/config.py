@@ -20,6 +20,13 @@ class JurySettings(config.Settings):
     # "Send me a new link": per client address and per e-mail address typed.
     jury_new_link_per_address: str = "20 per hour"
     jury_new_link_per_email: str = "5 per hour"
+    # When jurors with finalists left to submit are reminded: hours before jury_close.
+    jury_reminder_hours: str = "168,24"
+
+    def reminder_hours(self) -> tuple[int, ...]:
+        """JURY_REMINDER_HOURS as whole hours, latest reminder last (168, 24)."""
+        hours = {int(part) for part in self.jury_reminder_hours.split(",") if part.strip()}
+        return tuple(sorted(hours, reverse=True))
 
 
 def load(env: dict | None = None) -> JurySettings:

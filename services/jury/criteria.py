@@ -1,5 +1,7 @@
 """An edition's weighted criteria: a default set for social innovation, replaced by staff
-as a whole until the first scores are submitted."""
+as a whole until scoring starts (a juror saves the first scorecard, draft or not); after
+that only their labels may change, since the weights and keys decide what the scores
+mean. Every replacement is in the criteria's audit log, which staff read."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import Conflict
 
 from services.jury.editions import ensure_open
-from services.jury.models import SUBMITTED, Criterion, Edition, Juror, Scorecard
+from services.jury.models import CriteriaChange, Criterion, Edition, Juror, Scorecard
+from shared.pagination import keyset_page
 from shared.web import N_
 
 # Seeded with equal weights when an edition's schedule first reaches the jury; kept in Dutch
@@ -35,23 +38,41 @@ def seed_defaults(session: Session, edition: Edition) -> None:
     _store(session, edition, [{"key": k, "label": v, "weight": 1.0} for k, v in DEFAULT_CRITERIA])
 
 
-def scores_submitted(session: Session, edition: Edition) -> bool:
-    """Whether any juror of the edition submitted scores (a recusal holds none)."""
+def scoring_started(session: Session, edition: Edition) -> bool:
+    """Whether any juror of the edition saved a scorecard (a draft, a submission or a
+    recusal)."""
     query = select(Scorecard.id).join(Juror, Juror.id == Scorecard.juror_id)
-    query = query.where(
-        Juror.edition_id == edition.id, Scorecard.status == SUBMITTED, ~Scorecard.recused
-    )
-    return session.scalar(select(exists(query))) or False
+    return session.scalar(select(exists(query.where(Juror.edition_id == edition.id)))) or False
 
 
-def replace_criteria(session: Session, edition: Edition, items: list[dict]) -> list[Criterion]:
-    """Replace the edition's criteria; 409 once scores were submitted against the old ones
-    (their weighted means would silently change) or once the jury has closed."""
+def replace_criteria(
+    session: Session, edition: Edition, items: list[dict], staff: str
+) -> list[Criterion]:
+    """Replace the edition's criteria and log it; 409 once the jury has closed, or once
+    scoring started for a change of more than the labels (the weighted means would change
+    under the jurors)."""
     ensure_open(edition)
-    if scores_submitted(session, edition):
-        raise Conflict("Scores were submitted: the criteria can no longer change.")
+    old = [_plain(c) for c in criteria_of(session, edition.id)]
+    if _weighted(old) != _weighted(items) and scoring_started(session, edition):
+        raise Conflict("Scoring has started: the criteria's keys and weights are fixed.")
+    session.add(CriteriaChange(edition_id=edition.id, old=old, new=items, staff=staff))
     session.execute(delete(Criterion).where(Criterion.edition_id == edition.id))
     return _store(session, edition, items)
+
+
+def changes_page(session: Session, edition: Edition, limit: int, after: int | None) -> dict:
+    """One page of the criteria's audit log of the edition, oldest first."""
+    query = select(CriteriaChange).where(CriteriaChange.edition_id == edition.id)
+    return keyset_page(session, query, CriteriaChange.id, limit, after)
+
+
+def _plain(criterion: Criterion) -> dict:
+    return {"key": criterion.key, "label": criterion.label, "weight": criterion.weight}
+
+
+def _weighted(items: list[dict]) -> list[tuple[str, float]]:
+    """What a set of criteria means for the scores: its keys and weights, in order."""
+    return [(item["key"], float(item["weight"])) for item in items]
 
 
 def _store(session: Session, edition: Edition, items: list[dict]) -> list[Criterion]:

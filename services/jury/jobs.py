@@ -1,8 +1,9 @@
-"""rq jobs of the jury service: events from the hub, its own login mails, and the close.
+"""rq jobs of the jury service: events from the hub, its own mails, the close, reminders.
 
 `edition.scheduled` keeps the edition's replica (seeding the default criteria the first
-time), `finalists.selected` the finalists, `mail.juror_login` sends a login link (mail is
-never sent inside a web request). The relay runs PERIODIC every second.
+time), `finalists.selected` the finalists (and the conflict-of-interest hints),
+`mail.juror_login` sends a login link, `mail.juror_reminder` a reminder (mail is never sent
+inside a web request). The relay runs PERIODIC every second.
 """
 
 from __future__ import annotations
@@ -14,17 +15,23 @@ from flask_babel import force_locale, format_timedelta, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.jury import conflicts
 from services.jury.closing import close_due
 from services.jury.criteria import seed_defaults
 from services.jury.jurors import MAIL_LOGIN
 from services.jury.login import link_token
-from services.jury.models import Edition, Finalist, Juror, LoginLink
+from services.jury.models import Edition, Finalist, Juror, LoginLink, Reminder
+from services.jury.privacy import handle_request
+from services.jury.reminders import MAIL_REMINDER, remind_due
 from shared.backends import backends
 from shared.editions import SCHEDULED, schedule_handler
 from shared.events import Handler, apply_job
 from shared.finalists import finalists_handler
 from shared.mail import build_message
+from shared.outbox_pruning import prune_acked
 from shared.schemas.contest import FINALISTS_SELECTED
+from shared.schemas.privacy import PRIVACY_REQUESTED
+from shared.scrubbing import scrub_log
 
 _apply_schedule = schedule_handler(Edition)
 
@@ -52,12 +59,41 @@ def send_login_mail(session: Session, payload: dict) -> None:
     backends().mailer.send(build_message(juror.email, subject, text))
 
 
+_apply_finalists = finalists_handler(Edition, Finalist)
+
+
+def apply_finalists(session: Session, payload: dict) -> None:
+    """Keep the edition's finalists and find the jurors' conflict-of-interest hints again."""
+    _apply_finalists(session, payload)
+    session.flush()
+    edition = session.scalar(select(Edition).where(Edition.slug == payload["edition"]))
+    conflicts.refresh(session, edition)
+
+
+def send_reminder_mail(session: Session, payload: dict) -> None:
+    """Mail a juror a reminder with its fresh login link, in their language."""
+    reminder = session.get(Reminder, payload["reminder_id"])
+    link = reminder and session.get(LoginLink, reminder.link_id)
+    if link is None:
+        return  # the juror was removed since
+    juror = session.get(Juror, reminder.juror_id)
+    edition = session.get(Edition, juror.edition_id)
+    url = f"{backends().settings.public_url('jury')}/login/{link_token(link)}"
+    with force_locale(juror.lang):
+        context = {"juror": juror, "edition": edition, "reminder": reminder}
+        text = render_template("mail/reminder.txt", url=url, **context)
+        subject = gettext("Herinnering: de jury van Radicale Vernieuwers sluit binnenkort")
+    backends().mailer.send(build_message(juror.email, subject, text))
+
+
 HANDLERS: dict[str, Handler] = {
     SCHEDULED: apply_schedule,
-    FINALISTS_SELECTED: finalists_handler(Edition, Finalist),
+    FINALISTS_SELECTED: apply_finalists,
     MAIL_LOGIN: send_login_mail,
+    MAIL_REMINDER: send_reminder_mail,
+    PRIVACY_REQUESTED: handle_request,
 }
-PERIODIC = (close_due,)
+PERIODIC = (close_due, remind_due, prune_acked, scrub_log)
 
 
 def apply_events(envelopes: list[dict]) -> dict:

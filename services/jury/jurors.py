@@ -3,12 +3,13 @@ and voting learns who they are (as keyed hashes), since jurors may not vote."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import Conflict, NotFound
 
-from services.jury.models import DRAFT, SUBMITTED, Edition, Finalist, Juror, LoginLink, Scorecard
+from services.jury import conflicts
+from services.jury.models import Edition, Juror, LoginLink
 from shared.backends import backends
 from shared.events import envelope, publish
 from shared.people import identify, normalise
@@ -21,13 +22,14 @@ JUROR_LISTED_EVENT = JurorListedEventSchema()
 def invite(session: Session, edition: Edition, data: dict, staff: str) -> Juror:
     """Add a juror to the edition and mail them a login link; 409 if the address is taken."""
     juror = Juror(edition_id=edition.id, email_key=normalise(data["email"]), invited_by=staff)
-    for name in ("name", "email", "lang"):
+    for name in ("name", "email", "lang", "organisation"):
         setattr(juror, name, data[name])
     try:
         with session.begin_nested():  # two invitations at once: the unique address decides
             session.add(juror)
     except IntegrityError as exc:
         raise Conflict("This address is already a juror of this edition.") from exc
+    conflicts.refresh(session, edition, [juror])
     send_login_link(session, juror)
     _tell_voting(session, edition, data["email"])
     return juror
@@ -41,10 +43,16 @@ def _tell_voting(session: Session, edition: Edition, email: str) -> None:
 
 def send_login_link(session: Session, juror: Juror) -> LoginLink:
     """A new single-use login link for the juror, mailed by the worker after commit."""
+    link = new_login_link(session, juror)
+    publish(session, envelope(MAIL_LOGIN, "jury", {"link_id": link.id}), ["jury"])
+    return link
+
+
+def new_login_link(session: Session, juror: Juror) -> LoginLink:
+    """A new single-use login link for the juror, for a mail to carry (login.link_token)."""
     link = LoginLink(juror_id=juror.id)
     session.add(link)
     session.flush()
-    publish(session, envelope(MAIL_LOGIN, "jury", {"link_id": link.id}), ["jury"])
     return link
 
 
@@ -65,36 +73,3 @@ def get_juror(session: Session, edition: Edition, juror_id: str) -> Juror:
     if juror is None or juror.edition_id != edition.id:
         raise NotFound("No juror with this id in this edition.")
     return juror
-
-
-def progress(session: Session, edition: Edition) -> list[dict]:
-    """Per juror: finalists submitted with scores, drafts, recusals, and how many there are."""
-    total = session.scalar(
-        select(func.count()).select_from(Finalist).where(Finalist.edition_id == edition.id)
-    )
-    jurors = session.scalars(
-        select(Juror).where(Juror.edition_id == edition.id).order_by(Juror.name, Juror.id)
-    ).all()
-    counts = _counts(session, edition)
-    return [
-        {
-            "juror_id": juror.id,
-            "name": juror.name,
-            "scored": counts.get((juror.id, SUBMITTED, False), 0),
-            "drafts": sum(counts.get((juror.id, DRAFT, r), 0) for r in (False, True)),
-            "recused": counts.get((juror.id, SUBMITTED, True), 0),
-            "total": total,
-        }
-        for juror in jurors
-    ]
-
-
-def _counts(session: Session, edition: Edition) -> dict[tuple, int]:
-    finalists = select(Finalist.id).where(Finalist.edition_id == edition.id)
-    rows = session.execute(
-        select(Scorecard.juror_id, Scorecard.status, Scorecard.recused, func.count())
-        .join(Juror, Juror.id == Scorecard.juror_id)
-        .where(Juror.edition_id == edition.id, Scorecard.finalist_id.in_(finalists))
-        .group_by(Scorecard.juror_id, Scorecard.status, Scorecard.recused)
-    )
-    return {(j, s, bool(r)): n for j, s, r, n in rows}

@@ -17,7 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import NAMING, UTCDateTime
 from shared.editions import EditionColumns
@@ -49,9 +49,14 @@ class Edition(EditionColumns, Base):
 
 
 class Finalist(FinalistColumns, Base):
-    """A finalist the jury scores, as the hub last sent the edition's set."""
+    """A finalist the jury scores, as the hub last sent the edition's set: its whole dossier,
+    with the real name even when the nominee declined publicity."""
 
     __tablename__ = "finalists"
+
+    # The keyed hash of the nominee's own mail domain (none for a public mailbox provider):
+    # a juror at that domain may know the finalist (conflicts.py).
+    nominee_domain_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class Criterion(Base):
@@ -68,6 +73,21 @@ class Criterion(Base):
     position: Mapped[int] = mapped_column(Integer)
 
 
+class CriteriaChange(Base):
+    """The criteria's audit log: each replacement of an edition's set, by whom and when."""
+
+    __tablename__ = "criteria_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("editions.id", ondelete="CASCADE"), index=True
+    )
+    old: Mapped[list] = mapped_column(JSON)  # [{"key", "label", "weight"}] as they were
+    new: Mapped[list] = mapped_column(JSON)
+    staff: Mapped[str] = mapped_column(String(80))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Juror(Base):
     """A jury member of one edition, invited by staff; `email` as typed, `email_key` to find
     them again when they ask for a new link."""
@@ -81,6 +101,8 @@ class Juror(Base):
     email: Mapped[str] = mapped_column(String(320))
     email_key: Mapped[str] = mapped_column(String(320), index=True)
     lang: Mapped[str] = mapped_column(String(5), default="nl")
+    # Where the juror works, if staff said so: compared with the finalists' (conflicts.py).
+    organisation: Mapped[str] = mapped_column(String(200), default="", server_default="")
     invited_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -116,3 +138,37 @@ class Scorecard(Base):
     revision: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class ConflictHint(Base):
+    """Why a juror may know a finalist (conflicts.py `Reason` values), found when the juror
+    was invited or the finalists changed; the juror sees it beside the recusal choice."""
+
+    __tablename__ = "conflict_hints"
+
+    juror_id: Mapped[str] = mapped_column(
+        ForeignKey("jurors.id", ondelete="CASCADE"), primary_key=True
+    )
+    finalist_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reasons: Mapped[list] = mapped_column(JSON)
+    found_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Reminder(Base):
+    """A reminder mailed to a juror with a fresh login link: by the schedule
+    (`hours_before` the `for_close` jury_close, once each) or by staff (`sent_by`)."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("juror_id", "hours_before", "for_close"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    juror_id: Mapped[str] = mapped_column(ForeignKey("jurors.id", ondelete="CASCADE"), index=True)
+    hours_before: Mapped[int | None] = mapped_column(Integer)
+    for_close: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    sent_by: Mapped[str] = mapped_column(String(80), default="")
+    # Finalists the juror had not submitted yet when it went out.
+    open_finalists: Mapped[int] = mapped_column(Integer)
+    link_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    juror: Mapped[Juror] = relationship(lazy="joined")

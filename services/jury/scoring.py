@@ -12,8 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import Conflict
 
-from services.jury.editions import ensure_open
-from services.jury.models import DRAFT, SUBMITTED, Criterion, Edition, Finalist, Juror, Scorecard
+from services.jury.editions import ensure_open, locked_edition
+from services.jury.models import DRAFT, SUBMITTED, Criterion, Finalist, Juror, Scorecard
+from services.jury.ranking import weighted
 from shared.models import utcnow
 from shared.schemas.jury import SCALE
 
@@ -80,6 +81,16 @@ def _score(typed: str, required: bool) -> tuple[int | None, str | None]:
     return int(typed), None
 
 
+def score_so_far(card: Scorecard | None, criteria: list[Criterion]) -> tuple[float | None, int]:
+    """The weighted mean of the criteria scored on the card so far (a draft counts too),
+    and how many criteria have a score; no score for a recusal or an empty card."""
+    scores = (card.scores or {}) if card and not card.recused else {}
+    weights = {c.key: c.weight for c in criteria if scores.get(c.key) is not None}
+    if not weights:
+        return None, 0
+    return weighted(scores, weights), len(weights)
+
+
 def card_for(db: Session, juror_id: str, finalist_id: str) -> Scorecard | None:
     """The juror's scorecard for a finalist, if they saved one."""
     return db.scalar(_card_query(juror_id, finalist_id))
@@ -101,9 +112,11 @@ def save(
     now: dt.datetime | None = None,
 ) -> Scorecard:
     """Save the entry as a draft, or submit it (which locks it); 409 once submitted or once
-    the jury has closed, EntryRefused for fields that are not acceptable."""
+    the jury has closed, EntryRefused for fields that are not acceptable. The moment is now
+    once the edition is locked against the close, unless given."""
+    edition = locked_edition(db, juror.edition_id)
     now = now or utcnow()
-    ensure_open(db.get(Edition, juror.edition_id), now)
+    ensure_open(edition, now)
     card = _locked_card(db, juror.id, finalist.id)
     if card.status == SUBMITTED:
         raise Conflict("This scorecard was submitted; staff can reopen it.")
@@ -134,7 +147,7 @@ def _locked_card(db: Session, juror_id: str, finalist_id: str) -> Scorecard:
 
 def reopen(db: Session, juror: Juror, finalist_id: str | None = None) -> int:
     """Unlock the juror's submitted scorecards (one finalist's, or all); returns how many."""
-    ensure_open(db.get(Edition, juror.edition_id))
+    ensure_open(locked_edition(db, juror.edition_id))
     query = update(Scorecard).where(Scorecard.juror_id == juror.id, Scorecard.status == SUBMITTED)
     if finalist_id is not None:
         query = query.where(Scorecard.finalist_id == finalist_id)

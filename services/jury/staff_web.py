@@ -6,10 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template
 from sqlalchemy import select
 
+from services.jury.conflicts import LABELS
 from services.jury.editions import get_edition, is_closed
 from services.jury.export import scores_csv
-from services.jury.jurors import progress
 from services.jury.models import Edition, Finalist
+from services.jury.progress import progress
 from services.jury.ranking import ranking_of
 from shared.backends import backends
 from shared.finalists import finalists_of
@@ -24,7 +25,7 @@ def start():
     """The editions the jury knows, newest jury close first."""
     with backends().sessions() as db:
         editions = db.scalars(select(Edition).order_by(Edition.jury_close.desc())).all()
-        return render_template("jury/staff_start.html", editions=editions)
+        return render_template("jury/staff_start.html", editions=editions, here="start")
 
 
 @bp.get("/editions/<slug>")
@@ -41,6 +42,8 @@ def edition_page(slug: str):
             progress=progress(db, edition),
             ranking=ranking_of(db, edition),
             names=names,
+            labels=LABELS,
+            here="jury",
         )
 
 

@@ -8,18 +8,26 @@ posted, and the browser keeps a copy too (static/drafts.js) until the juror is b
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext, lazy_gettext
+from flask_babel import format_decimal, gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import BadRequest, Conflict, NotFound
 
 from services.jury import login
+from services.jury.conflicts import EXPLANATIONS, hints_of
 from services.jury.criteria import criteria_of
 from services.jury.editions import is_closed
 from services.jury.jurors import resend_links
 from services.jury.models import SUBMITTED, Edition, Finalist, Juror
-from services.jury.scoring import EntryRefused, card_for, entry_from_card, entry_from_form, save
+from services.jury.scoring import (
+    EntryRefused,
+    card_for,
+    entry_from_card,
+    entry_from_form,
+    save,
+    score_so_far,
+)
 from shared.backends import backends
 from shared.finalists import finalists_of
 from shared.limits import client_address, limiter
@@ -61,8 +69,21 @@ def home():
         edition = db.get(Edition, juror.edition_id)
         finalists = finalists_of(db, Finalist, edition.id)
         cards = {f.id: card_for(db, juror.id, f.id) for f in finalists}
-        context = {"juror": juror, "edition": edition, "closed": is_closed(edition)}
+        criteria = criteria_of(db, edition.id)
+        context = {
+            "juror": juror,
+            "edition": edition,
+            "closed": is_closed(edition),
+            "scores": {fid: _shown(score_so_far(card, criteria)) for fid, card in cards.items()},
+            "criteria_count": len(criteria),
+            "hints": hints_of(db, juror.id),
+        }
         return render_template("jury/home.html", finalists=finalists, cards=cards, **context)
+
+
+def _shown(score: tuple[float | None, int]) -> tuple[str | None, int]:
+    value, filled = score
+    return (None if value is None else format_decimal(value, "0.0#"), filled)
 
 
 @bp.get("/login/<token>")
@@ -179,6 +200,8 @@ def render_form(db: Session, juror: Juror, finalist: Finalist, entry, status: in
         "draft_key": f"{juror.id}:{finalist.id}",
         "draft_version": card.revision if card else 0,
         "juror": juror,
+        "hint": hints_of(db, juror.id).get(finalist.id),
+        "hint_texts": EXPLANATIONS,
     }
     return render_template("jury/score.html", **context, **kw), status
 

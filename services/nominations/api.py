@@ -8,17 +8,20 @@ from flask import Blueprint, g, jsonify
 from services.nominations.editions import create_edition, get_edition, reschedule
 from services.nominations.finalists import choose_finalists, finalists_of, public_view
 from services.nominations.results import results
+from services.nominations.rules import changes_page
 from services.nominations.winners import (
     cache_control,
     public_winners,
     publish_winners,
     winners_view,
 )
-from shared.auth import staff_required
+from shared.auth import authenticate, staff_required
 from shared.backends import backends
 from shared.errors import error_response
 from shared.http import load_json
-from shared.schemas.editions import EditionPatchSchema, EditionSchema
+from shared.models import utcnow
+from shared.pagination import cursor_after, page_limit
+from shared.schemas.editions import EditionChangePageSchema, EditionPatchSchema, EditionSchema
 from shared.schemas.nominations import FinalistsSchema, ResultsSchema, WinnersSchema
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -54,7 +57,8 @@ def post_edition():
 @bp.patch("/editions/<slug>")
 @staff_required("editions")
 def patch_edition(slug: str):
-    """Change the schedule; voting and jury follow by event.
+    """Change the schedule; voting and jury follow by event. The rules (tie_break,
+    public_tally) are fixed once voting opens (409); every change is in the audit log.
     ---
     patch:
       tags: [editions]
@@ -67,11 +71,31 @@ def patch_edition(slug: str):
           description: the rescheduled edition
           content:
             application/json: {schema: EditionSchema}
+        409: {$ref: '#/components/responses/409'}
     """
     changes = load_json(EditionPatchSchema(), partial=True)
     with backends().sessions.begin() as session:
-        edition = reschedule(session, get_edition(session, slug), changes)
+        edition = reschedule(session, get_edition(session, slug), changes, g.staff)
         return jsonify(EDITION.dump(edition.as_dict()))
+
+
+@bp.get("/editions/<slug>/changes")
+@staff_required("editions")
+def get_changes(slug: str):
+    """The edition's audit log: every change staff made to it, oldest first (paginated).
+    ---
+    get:
+      tags: [editions]
+      responses:
+        200:
+          description: one page of changes
+          content:
+            application/json: {schema: EditionChangePageSchema}
+    """
+    limit, after = page_limit(), cursor_after(int)
+    with backends().sessions() as session:
+        page = changes_page(session, get_edition(session, slug), limit, after)
+        return jsonify(EditionChangePageSchema().dump(page))
 
 
 @bp.put("/editions/<slug>/finalists")
@@ -102,10 +126,12 @@ def put_finalists(slug: str):
 
 @bp.get("/editions/<slug>/finalists")
 def get_finalists(slug: str):
-    """The finalists of an edition as the public sees them.
+    """The finalists of an edition as the public sees them: public from voting_open, for
+    staff (`screening`) before.
     ---
     get:
       tags: [finalists]
+      security: [{staffToken: []}, {}]
       responses:
         200:
           description: the finalists (none before staff choose them)
@@ -114,6 +140,8 @@ def get_finalists(slug: str):
     """
     with backends().sessions() as session:
         edition = get_edition(session, slug)
+        if utcnow() < edition.voting_open:
+            authenticate(session, "screening")
         return jsonify(_finalists_body(edition, finalists_of(session, edition)))
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import Conflict
 
 from services.nominations.models import Edition
+from services.nominations.rules import check_rules, record
 from shared.editions import SCHEDULED, edition_or_404, schedule_payload
 from shared.events import envelope, publish
 from shared.schemas.editions import check_window_order
@@ -34,15 +35,17 @@ def create_edition(session: Session, data: dict) -> Edition:
     return edition
 
 
-def reschedule(session: Session, edition: Edition, changes: dict) -> Edition:
-    """Apply a partial change to the schedule, check the windows still follow each other,
-    and send the new schedule (with the next revision) to voting and jury. A change that
-    changes nothing sends nothing."""
+def reschedule(session: Session, edition: Edition, changes: dict, staff: str) -> Edition:
+    """Apply a partial change to the schedule, check the windows still follow each other
+    and the rules are not fixed (rules.py), log it, and send the new schedule (with the next
+    revision) to voting and jury. A change that changes nothing sends nothing."""
     session.refresh(edition, with_for_update=True)  # two changes at once: one revision each
     changes = {k: v for k, v in changes.items() if getattr(edition, k) != v}
+    check_rules(edition, changes)
     if not changes:
         return edition
     check_window_order(edition.as_dict() | changes)
+    record(session, edition, changes, staff)
     for name, value in changes.items():
         setattr(edition, name, value)
     edition.revision += 1

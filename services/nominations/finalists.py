@@ -1,9 +1,13 @@
 """Finalists: staff pick them from the accepted nominations during screening; voting and
 jury get the whole set, with the next revision, in the transaction that changes it.
 
-What the public sees of a finalist is its name, organisation and a short summary built from
-the solution. A nominee who declined publicity is shown as "Anoniem" (name and
-organisation); the summary, which describes the innovation and not the person, stays.
+What the public sees of a finalist is its name, organisation, a short summary built from
+the solution and its picture (services/nominations/pictures.py). A nominee who declined
+publicity is shown as "Anoniem" (name and organisation) without a picture; the summary, which
+describes the innovation and not the person, stays.
+Voting gets that public view with the nominator's whole description (`public_dossier`);
+jury, which judges the finalist and must see its conflicts of interest, gets who it is
+(`dossier`). Neither gets an address.
 """
 
 from __future__ import annotations
@@ -13,17 +17,20 @@ import textwrap
 
 from marshmallow import ValidationError
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.exceptions import Conflict
 
-from services.nominations.models import Edition, Finalist, Nomination
+from services.nominations.models import Edition, Finalist, Nomination, Picture
+from shared.backends import backends
 from shared.events import envelope, publish
 from shared.models import utcnow
-from shared.schemas.contest import FINALISTS_SELECTED, FinalistsEventSchema
+from shared.people import identify
+from shared.schemas.contest import FINALISTS_SELECTED, DossierSchema, FinalistsEventSchema
 
 ANONYMOUS = "Anoniem"
 SUMMARY_LENGTH = 280
-FOLLOWERS = ("voting", "jury")
+DOSSIER_TEXTS = ("region", "theme", "website", "problem", "solution", "impact")
+PUBLIC_KEYS = frozenset(DossierSchema().fields) - {"nominee_domain_hash"}
 FINALISTS_EVENT = FinalistsEventSchema()
 
 
@@ -40,13 +47,57 @@ def public_view(nomination: Nomination) -> dict:
         "name": nomination.nominee_name if shown else ANONYMOUS,
         "organisation": nomination.organisation if shown else ANONYMOUS,
         "summary": summary(nomination),
+        "picture": picture_view(nomination.picture) if shown else None,
     }
+
+
+def picture_view(picture: Picture | None) -> dict | None:
+    """A picture's sizes at the hub's public address, with its alt text (None without one)."""
+    if picture is None:
+        return None
+    base = backends().settings.public_url("nominations")
+    view = {"alt_nl": picture.alt_nl, "alt_en": picture.alt_en}
+    for file in picture.files:
+        url = f"{base}/pictures/{picture.nomination_id}/{file.name}"
+        view[file.kind] = {"url": url, "width": file.width, "height": file.height}
+    return view
+
+
+def dossier(nomination: Nomination) -> dict:
+    """A finalist as jury sees it: who it is even when the nominee declined publicity, the
+    nominator's whole description, its support, and the keyed hash of the nominee's own mail
+    domain (for conflict-of-interest hints; never the address itself)."""
+    return {
+        "id": nomination.id,
+        "name": nomination.nominee_name,
+        "organisation": nomination.organisation,
+        "summary": summary(nomination),
+        **{name: getattr(nomination, name) for name in DOSSIER_TEXTS},
+        "nomination_count": nomination.nomination_count,
+        "declined_publicity": not nomination.public,
+        "nominee_domain_hash": _domain_hash(nomination.nominee_email),
+    }
+
+
+def public_dossier(nomination: Nomination) -> dict:
+    """A finalist as voting (public) keeps it: the dossier without the domain hash, with the
+    public name and organisation, and no website when the nominee declined publicity."""
+    shown = {key: value for key, value in dossier(nomination).items() if key in PUBLIC_KEYS}
+    hidden = {} if nomination.public else {"website": ""}
+    return shown | public_view(nomination) | hidden
+
+
+def _domain_hash(email: str) -> str | None:
+    if "@" not in email:  # erased
+        return None
+    return identify(backends().settings, email).domain_hash
 
 
 def finalists_of(session: Session, edition: Edition) -> list[Finalist]:
     """The edition's finalists in the staff's order."""
     query = select(Finalist).where(Finalist.edition_id == edition.id)
-    return list(session.scalars(query.order_by(Finalist.position)))
+    pictures = joinedload(Finalist.nomination).selectinload(Nomination.picture)
+    return list(session.scalars(query.options(pictures).order_by(Finalist.position)))
 
 
 def is_finalist(session: Session, nomination_id: str) -> bool:
@@ -102,12 +153,16 @@ def republish_finalists(session: Session, edition: Edition) -> list[Finalist]:
     session.refresh(edition, with_for_update=True)  # two changes at once: one revision each
     finalists = finalists_of(session, edition)
     edition.finalists_revision += 1
-    payload = FINALISTS_EVENT.dump(
-        {
-            "edition": edition.slug,
-            "revision": edition.finalists_revision,
-            "finalists": [public_view(f.nomination) for f in finalists],
-        }
-    )
-    publish(session, envelope(FINALISTS_SELECTED, "nominations", payload), FOLLOWERS)
+    for follower, view in VIEWS.items():
+        payload = FINALISTS_EVENT.dump(
+            {
+                "edition": edition.slug,
+                "revision": edition.finalists_revision,
+                "finalists": [view(f.nomination) for f in finalists],
+            }
+        )
+        publish(session, envelope(FINALISTS_SELECTED, "nominations", payload), [follower])
     return finalists
+
+
+VIEWS = {"voting": public_dossier, "jury": dossier}

@@ -6,20 +6,25 @@ from __future__ import annotations
 from services.nominations.confirmation import MAIL_NOMINEE
 from services.nominations.mails import send_confirmation, send_nominee_notice
 from services.nominations.nominations import MAIL_CONFIRM
+from services.nominations.privacy import record_answer
 from services.nominations.results import store_ranking, store_tally
 from services.nominations.retention import purge_unconfirmed
 from shared.backends import backends
 from shared.events import Handler, apply_job
+from shared.outbox_pruning import prune_acked
 from shared.schemas.contest import RANKING_FINAL, TALLY_FINAL
+from shared.schemas.privacy import PRIVACY_ANSWERED
+from shared.scrubbing import scrub_log
 
 HANDLERS: dict[str, Handler] = {
     TALLY_FINAL: store_tally,
     RANKING_FINAL: store_ranking,
     MAIL_CONFIRM: send_confirmation,
     MAIL_NOMINEE: send_nominee_notice,
+    PRIVACY_ANSWERED: record_answer,
 }
 
-PERIODIC = (purge_unconfirmed,)
+PERIODIC = (purge_unconfirmed, prune_acked, scrub_log)
 
 
 def apply_events(envelopes: list[dict]) -> dict:

@@ -1,5 +1,5 @@
 """The hub's tables: editions, nominations and the people who made them, the screening
-decisions, finalists, the rounds' results and the winners.
+decisions, finalists and their pictures, the rounds' results and the winners.
 
 A nomination is one innovation of one edition. Whoever puts it forward again (same
 organisation and name, or same nominee address) is added to it as a further nominator, so
@@ -11,7 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import NAMING, UTCDateTime
@@ -36,6 +46,25 @@ class Edition(EditionColumns, Base):
     __tablename__ = "editions"
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When its rules (tie_break, public_tally) were fixed: the voting_open that had passed
+    # when a later change came (so moving voting_open later does not reopen them; rules.py).
+    rules_fixed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class EditionChange(Base):
+    """The editions' audit log: each field staff changed, from what to what, by whom, when."""
+
+    __tablename__ = "edition_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("editions.id", ondelete="CASCADE"), index=True
+    )
+    field: Mapped[str] = mapped_column(String(40))
+    old: Mapped[object] = mapped_column(JSON)
+    new: Mapped[object] = mapped_column(JSON)
+    staff: Mapped[str] = mapped_column(String(80))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Nomination(Base):
@@ -82,6 +111,7 @@ class Nomination(Base):
         back_populates="nomination", order_by="Nominator.created_at", lazy="selectin"
     )
     decisions: Mapped[list[Decision]] = relationship(order_by="Decision.id", lazy="selectin")
+    picture: Mapped[Picture | None] = relationship()
 
     @property
     def public(self) -> bool:
@@ -90,13 +120,14 @@ class Nomination(Base):
 
     @property
     def nominator_name(self) -> str:
-        """The name of whoever nominated the innovation first: the contact staff see."""
-        return self.nominators[0].name
+        """The name of whoever nominated the innovation first: the contact staff see ("" once
+        every nominator is erased)."""
+        return self.nominators[0].name if self.nominators else ""
 
     @property
     def nominator_email(self) -> str:
-        """The address of whoever nominated the innovation first."""
-        return self.nominators[0].email
+        """The address of whoever nominated the innovation first ("" once erased)."""
+        return self.nominators[0].email if self.nominators else ""
 
 
 class Nominator(Base):
@@ -150,6 +181,42 @@ class Finalist(Base):
     nomination: Mapped[Nomination] = relationship(lazy="joined")
 
 
+class Picture(Base):
+    """A finalist's picture: who gave it and its alt text in both languages. Only its safe
+    renditions are kept (services/nominations/images.py), never the upload itself."""
+
+    __tablename__ = "pictures"
+
+    nomination_id: Mapped[str] = mapped_column(
+        ForeignKey("nominations.id", ondelete="CASCADE"), primary_key=True
+    )
+    alt_nl: Mapped[str] = mapped_column(Text, default="")
+    alt_en: Mapped[str] = mapped_column(Text, default="")
+    uploaded_by: Mapped[str] = mapped_column(String(80))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    files: Mapped[list[PictureFile]] = relationship(
+        order_by="PictureFile.kind", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+
+class PictureFile(Base):
+    """One size of a picture, as served: named by the hash of its bytes, kept in the database
+    so that every instance of the hub serves it (the bytes load only when served)."""
+
+    __tablename__ = "picture_files"
+
+    nomination_id: Mapped[str] = mapped_column(
+        ForeignKey("pictures.nomination_id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    content_type: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+
 class RoundResult(Base):
     """The latest final figures of a round (`tally` from voting, `ranking` from jury): the
     event's payload as sent, kept only when it is newer, by (closed_at, counted_at), than the
@@ -179,3 +246,22 @@ class Publication(Base):
     publish_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     published_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PrivacyRequest(Base):
+    """A person's request for their data or their erasure, as staff filed it. It holds no
+    address nor hash of one: the hub acts on its own data when the request is filed and sends
+    the keyed hash to voting and jury in the event; `answers` holds each service's summary
+    (how many records), `data` an export's findings until the request is purged."""
+
+    __tablename__ = "privacy_requests"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(10))
+    # The event that asked voting and jury; its person hash is blanked once both answered.
+    event_id: Mapped[str] = mapped_column(String(36))
+    requested_by: Mapped[str] = mapped_column(String(80))
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -9,8 +9,6 @@ address. The description that counts is the first one; later nominators add thei
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -20,10 +18,10 @@ from werkzeug.exceptions import Conflict
 from services.nominations.models import Edition, Nomination, Nominator
 from shared.events import envelope, publish
 from shared.models import utcnow
+from shared.names import fold
 from shared.people import normalise
 
 MAIL_CONFIRM = "mail.nomination_confirm"
-LEGAL_FORMS = frozenset({"vzw", "asbl", "bv", "bvba", "nv", "cv", "cvba", "vof", "ivzw", "aisbl"})
 PERSON_FIELDS = ("nominator_name", "nominator_email")
 
 
@@ -31,12 +29,6 @@ def check_open(edition: Edition, now: dt.datetime) -> None:
     """409 unless `now` is inside the edition's nominations window."""
     if edition.phase(now) != "nominations":
         raise Conflict("Nominations for this edition are not open now.")
-
-
-def fold(text: str) -> str:
-    """A name reduced to what tells it apart: lower case, no accents, no punctuation."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return " ".join(w for w in re.findall(r"[a-z0-9]+", plain.casefold()) if w not in LEGAL_FORMS)
 
 
 def same_address(a: str, b: str) -> bool:

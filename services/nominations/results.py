@@ -72,8 +72,16 @@ def results(session: Session, edition: Edition) -> dict:
         "ties": [tie for _, tie in settled.values() if tie is not None],
         "tally_closed_at": tally.closed_at if tally else None,
         "ranking_closed_at": ranking.closed_at if ranking else None,
+        "bulletin_sha256": bulletin_hash(session, edition),
         **{name: tally.payload[name] if tally else None for name in COUNTS},
     }
+
+
+def bulletin_hash(session: Session, edition: Edition) -> str | None:
+    """The SHA-256 of voting's public bulletin behind the newest final tally (None before
+    the tally, or for a tally sent before bulletins existed)."""
+    tally = session.get(RoundResult, (edition.id, "tally"))
+    return tally.payload.get("bulletin_sha256") if tally else None
 
 
 def _leaders(marks: dict[str, float | None], among=None) -> list[str]:

@@ -65,7 +65,8 @@ def winners():
         found = session.execute(query.limit(1)).first()
         shown = winners_view(session, found.Edition, found.Publication) if found else None
         edition = found.Edition if found else None
-        page = render_template("winners.html", winners=shown, edition=edition)
+        voting = backends().settings.public_url("voting")
+        page = render_template("winners.html", winners=shown, edition=edition, voting_url=voting)
     response = make_response(page)
     seconds = backends().settings.winners_cache_seconds
     response.headers["Cache-Control"] = cache_control(shown is not None, seconds)

@@ -14,6 +14,7 @@ from werkzeug.exceptions import Conflict
 
 from services.nominations.finalists import finalists_of, public_view
 from services.nominations.models import Edition, Publication
+from services.nominations.results import bulletin_hash
 from shared.models import utcnow
 
 
@@ -43,13 +44,19 @@ def publish_winners(
 
 
 def winners_view(session: Session, edition: Edition, publication: Publication) -> dict:
-    """The published awards with each winner's public name and organisation."""
+    """The published awards with each winner's public name and organisation, and the hash
+    of the newest bulletin of the public vote they come from."""
     shown = {f.nomination_id: public_view(f.nomination) for f in finalists_of(session, edition)}
     awards = [
         a | {k: shown[a["finalist_id"]][k] for k in ("name", "organisation")}
         for a in publication.awards
     ]
-    return {"edition": edition.slug, "awards": awards, "publish_at": publication.publish_at}
+    return {
+        "edition": edition.slug,
+        "awards": awards,
+        "publish_at": publication.publish_at,
+        "bulletin_sha256": bulletin_hash(session, edition),
+    }
 
 
 def public_winners(

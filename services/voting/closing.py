@@ -1,7 +1,10 @@
 """The close: at voting_close the final tally goes to the hub, once per close.
 
 Votes stop by themselves at voting_close (intake and confirmation check the phase at the
-moment of the request); this duty, run by the relay every second, sends the figures. Staff
+moment of the request); this duty, run by the relay every second, sends the figures. Its
+claim first locks the edition (FOR UPDATE), so it waits for the confirmations in flight
+(each holds a share of that lock, confirmation.py) and counts them; a confirmation after
+the claim finds the tally sent and changes nothing. Staff
 who move voting_close later make a new close, and that close sends a new tally.
 """
 
@@ -12,7 +15,7 @@ import datetime as dt
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from services.voting import tally
+from services.voting import bulletin, tally
 from services.voting.models import Edition
 from shared.events import envelope, publish
 from shared.models import utcnow
@@ -33,10 +36,11 @@ def close_due(session: Session, now: dt.datetime | None = None) -> None:
     ).all()
     for edition in due:
         if _claim(session, edition):
-            send_tally(session, edition)
+            send_tally(session, edition, bulletin.CLOSE)
 
 
 def _claim(session: Session, edition: Edition) -> bool:
+    session.execute(select(Edition.id).where(Edition.id == edition.id).with_for_update())
     claimed = session.execute(
         update(Edition)
         .where(
@@ -50,11 +54,13 @@ def _claim(session: Session, edition: Edition) -> bool:
     return claimed.rowcount == 1
 
 
-def send_tally(session: Session, edition: Edition) -> None:
-    """Publish the edition's tally now to the hub as `tally.final`, closed at voting_close."""
+def send_tally(session: Session, edition: Edition, reason: str) -> None:
+    """Publish the edition's tally now to the hub as `tally.final`, closed at voting_close,
+    with the hash of the bulletin made from the same votes for `reason` (bulletin.py)."""
     payload = tally.tally(session, edition) | {
         "edition": edition.slug,
         "closed_at": edition.voting_close,
         "counted_at": utcnow(),
+        "bulletin_sha256": bulletin.make(session, edition, reason).sha256,
     }
     publish(session, envelope(TALLY_FINAL, "voting", TALLY_EVENT.dump(payload)), ["nominations"])

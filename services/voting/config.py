@@ -17,7 +17,10 @@ class VotingSettings(config.Settings):
     # fraud flood threshold its votes are held for review, not refused.
     vote_limit_address: str = "60/minute"
     vote_limit_network: str = "180/minute"
+    # The overall ceiling applies only to networks past their share: one source spending
+    # everyone's share meets it, the others do not.
     vote_limit_overall: str = "2000/second"
+    vote_limit_share: str = "20/minute"
     # Mails sent again to one person (they voted before): past it the answer stays the same,
     # but no mail goes.
     vote_limit_person: str = "5/hour"
@@ -25,6 +28,8 @@ class VotingSettings(config.Settings):
     # above in its memory).
     vote_limit_fallback: str = "100/second"
     confirm_limit_address: str = "60/minute"
+    # Receipts looked up on the check page (check_web.py) per client address.
+    check_limit_address: str = "30/minute"
     # How long a confirmation link stays valid (never beyond voting_close).
     vote_link_max_age: int = 48 * 3600
     # Days after voting_close after which voters' personal data are erased.

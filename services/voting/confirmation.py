@@ -4,6 +4,13 @@ The link carries the vote's id, signed for the purpose "vote" and timed. Using i
 use by the vote's own status: only an unconfirmed vote moves, in one transaction that also
 runs the fraud signals and moves the counters, so the vote is in the tally when the page
 answers and a second click (or a second tab) changes nothing.
+
+The close is exact (closing.py): a confirmation reads its edition under a lock that the
+close's claim waits for (FOR KEY SHARE against FOR UPDATE on PostgreSQL; SQLite has one
+writer at a time), and takes its moment only once it holds it. So the final tally holds
+every confirmation that came first, and one that comes after the claim finds the tally
+sent for this close and changes nothing, even from an instance whose clock is a
+millisecond behind the closer's.
 """
 
 from __future__ import annotations
@@ -14,14 +21,15 @@ from types import SimpleNamespace
 
 from sqlalchemy import JSON, Connection, bindparam, select, update
 
-from services.voting import fraud, tally
+from services.voting import fraud, receipts, tally
+from services.voting.expiry import expired
 from services.voting.models import Edition, Vote
 from services.voting.votes import write_transaction
 from shared.backends import backends
 from shared.db import UTCDateTime
 from shared.limits import client_network
 from shared.models import utcnow
-from shared.tokens import make_token, read_token
+from shared.tokens import LinkExpired, make_token, read_token
 
 PURPOSE = "vote"
 VOTES = Vote.__table__
@@ -34,7 +42,9 @@ VOTE = select(
     VOTES.c.honeypot,
     Edition.voting_open,
     Edition.voting_close,
+    Edition.tally_sent_for,
 ).where(VOTES.c.id == bindparam("id"), Edition.id == VOTES.c.edition_id)
+VOTE_LOCKED = VOTE.with_for_update(read=True, key_share=True, of=Edition)
 MOVE = (
     update(VOTES)
     .where(VOTES.c.id == bindparam("vote_id"), VOTES.c.status == "unconfirmed")
@@ -43,6 +53,7 @@ MOVE = (
         reasons=bindparam("held_for", type_=JSON()),
         confirmed_at=bindparam("moment", type_=UTCDateTime()),
         confirm_network=bindparam("clicked_from"),
+        receipt=bindparam("receipt"),
     )
 )
 
@@ -66,26 +77,38 @@ def confirm(token: str, now: dt.datetime | None = None) -> Outcome:
     """Confirm the vote a link token names. Raises LinkExpired or LinkInvalid."""
     b = backends()
     vote_id = read_token(PURPOSE, token, max_age=b.settings.vote_link_max_age)
-    now = now or utcnow()
     with write_transaction() as connection:
         return confirm_vote(connection, vote_id, now)
 
 
-def confirm_vote(connection: Connection, vote_id: str, now: dt.datetime) -> Outcome:
-    """Count or hold an unconfirmed vote while its edition takes votes; else change nothing."""
-    vote = connection.execute(VOTE, {"id": vote_id}).first()
+def confirm_vote(connection: Connection, vote_id: str, now: dt.datetime | None = None) -> Outcome:
+    """Count or hold an unconfirmed vote while its edition takes votes; else change nothing.
+    The moment is now once the edition is locked, unless given. Raises LinkExpired for an
+    unconfirmed vote past its link's age."""
+    vote = connection.execute(VOTE_LOCKED, {"id": vote_id}).first()
+    now = now or utcnow()
     if vote is None:
         return Outcome.UNKNOWN
     if vote.status != "unconfirmed":
         return Outcome.ALREADY
-    if not vote.voting_open <= now < vote.voting_close:  # the voting phase (Edition.phase)
+    if expired(vote.created_at, now):
+        raise LinkExpired("This vote has expired with its link.")
+    if not _open(vote, now):
         return Outcome.CLOSED
     facts = SimpleNamespace(**vote._asdict(), confirm_network=client_network())
     reasons = fraud.assess(connection, facts, now, vote.voting_open)
     status = "quarantined" if reasons else "counted"
     params = {"to_status": status, "held_for": reasons, "moment": now}
     params |= {"vote_id": vote_id, "clicked_from": facts.confirm_network}
+    params["receipt"] = receipts.new_receipt()
     if connection.execute(MOVE, params).rowcount == 0:
         return Outcome.ALREADY  # another click moved it meanwhile (PostgreSQL: no file lock)
     tally.shift(connection, vote.edition_id, vote.finalist_id, "unconfirmed", status)
     return Outcome(status)
+
+
+def _open(vote, now: dt.datetime) -> bool:
+    """Whether the vote's edition takes confirmations at `now`: in the voting phase
+    (Edition.phase), and its final tally not yet claimed for this close."""
+    sent = vote.tally_sent_for is not None and vote.tally_sent_for == vote.voting_close
+    return vote.voting_open <= now < vote.voting_close and not sent

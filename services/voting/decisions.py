@@ -8,10 +8,12 @@ of the votes each signal held.
 
 from __future__ import annotations
 
+from marshmallow import ValidationError
 from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import Conflict
 
+from services.voting.bulletin import REVIEW
 from services.voting.closing import send_tally
 from services.voting.models import Edition, Vote, VoteDecision
 from services.voting.tally import move
@@ -44,11 +46,39 @@ def decide_many(session: Session, votes: list[Vote], status: str, note: str, sta
     return {"changed": changed, "unchanged": len(votes) - changed}
 
 
+def decide_in_bulk(session: Session, edition: Edition, data: dict, staff: str) -> dict:
+    """A decision on many votes (BulkDecisionSchema): the listed `ids`, or the quarantined
+    votes matching `filter`; what changed, and how many matching votes are still held. The
+    final tally goes out again when a closed edition's counts changed."""
+    if "ids" in data:
+        votes, held = listed(session, edition.id, data["ids"]), None
+    else:
+        votes, held = quarantined_matching(session, edition.id, data["filter"])
+    result = decide_many(session, votes, data["status"], data["note"], staff)
+    result["remaining"] = 0 if held is None else held - result["changed"]
+    if result["changed"]:
+        resend_final_tally(session, edition)
+    return result
+
+
+def listed(session: Session, edition_id: int, ids: list[str]) -> list[Vote]:
+    """The edition's votes with these ids, locked; a 422 naming any id that is not one."""
+    wanted = set(ids)
+    query = select(Vote).where(Vote.edition_id == edition_id, Vote.id.in_(wanted))
+    votes = list(session.scalars(query.with_for_update()))
+    unknown = wanted - {vote.id for vote in votes}
+    if unknown:
+        raise ValidationError(
+            {"ids": [f"not a vote of this edition: {i}" for i in sorted(unknown)]}
+        )
+    return votes
+
+
 def resend_final_tally(session: Session, edition: Edition) -> None:
     """After decisions on a closed edition whose final tally went out, send the tally again
-    (same close), so the hub's results follow staff's review."""
+    (same close) with a new bulletin, so the hub's results follow staff's review."""
     if edition.tally_sent_for == edition.voting_close:
-        send_tally(session, edition)
+        send_tally(session, edition, REVIEW)
 
 
 def held_for(reason: str):

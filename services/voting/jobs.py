@@ -7,7 +7,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from services.voting import closing, erasure
+from services.voting import closing, erasure, expiry, privacy
 from services.voting.confirmation import link_token
 from services.voting.models import Edition, Finalist, JurorPerson, Vote
 from shared.backends import backends
@@ -16,7 +16,10 @@ from shared.events import Handler, apply_job, envelope, publish
 from shared.finalists import finalists_handler
 from shared.mail import build_message
 from shared.models import utcnow
+from shared.outbox_pruning import prune_acked
 from shared.schemas.contest import FINALISTS_SELECTED, JUROR_LISTED, JurorListedEventSchema
+from shared.schemas.privacy import PRIVACY_REQUESTED
+from shared.scrubbing import scrub_log
 
 MAIL_EVENT = "mail.vote_confirmation"
 MAILS_PER_TICK = 2000
@@ -85,8 +88,16 @@ HANDLERS: dict[str, Handler] = {
     FINALISTS_SELECTED: finalists_handler(Edition, Finalist),
     MAIL_EVENT: send_vote_mail,
     JUROR_LISTED: list_juror,
+    PRIVACY_REQUESTED: privacy.handle_request,
 }
-PERIODIC = (queue_mails, closing.close_due, erasure.erase_due)
+PERIODIC = (
+    queue_mails,
+    closing.close_due,
+    erasure.erase_due,
+    expiry.expire_due,
+    prune_acked,
+    scrub_log,
+)
 
 
 def apply_events(envelopes: list[dict]) -> dict:

@@ -50,9 +50,12 @@ class Edition(EditionColumns, Base):
 
 
 class Finalist(FinalistColumns, Base):
-    """A finalist one can vote for, as the hub last sent the edition's set."""
+    """A finalist one can vote for, as the hub last sent the edition's set, with its picture
+    (shared.schemas.contest.PictureSchema: the hub's addresses and the alt text) or None."""
 
     __tablename__ = "finalists"
+
+    picture: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Vote(Base):
@@ -70,6 +73,8 @@ class Vote(Base):
         Index("ix_votes_shape_edition", "shape_hash", "edition_id"),
         Index("ix_votes_domain_edition", "domain_hash", "edition_id"),
         Index("ix_votes_confirm_network_confirmed", "confirm_network", "confirmed_at"),
+        # The check page finds a vote by its receipt (receipts.py).
+        Index("ix_votes_edition_receipt", "edition_id", "receipt", unique=True),
         # Votes holding a clear address: the few whose mail is due or on its way (jobs.py).
         Index(
             "ix_votes_mail_due",
@@ -99,6 +104,8 @@ class Vote(Base):
     # When its mail was queued, then sent; None with an address kept: a mail is due.
     mailed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Drawn at random when the vote is confirmed, shown to the voter (receipts.py).
+    receipt: Mapped[str | None] = mapped_column(String(16))
 
 
 class VoteCount(Base):
@@ -126,6 +133,24 @@ class VoteDecision(Base):
     staff: Mapped[str] = mapped_column(String(80))
     note: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Bulletin(Base):
+    """A public bulletin of an edition's vote (bulletin.py): the document in its canonical
+    form, without its hash, and that hash. Made at each close and by each staff decision
+    after it that changes the figures; the one it replaces keeps its hash and says when."""
+
+    __tablename__ = "bulletins"
+    __table_args__ = (Index("ix_bulletins_edition_made", "edition_id", "made_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
+    closed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # the voting_close it is of
+    document: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(12))  # why it was made: close or review
+    made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    replaced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class JurorPerson(Base):

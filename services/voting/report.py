@@ -16,6 +16,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import BadRequest, Conflict
 
+from services.voting import bulletin
 from services.voting.decisions import held_for
 from services.voting.models import Edition, Vote, VoteDecision
 from services.voting.review import edition_by_slug
@@ -72,8 +73,14 @@ def integrity(session: Session, edition: Edition) -> dict:
         "confirmed": confirmed,
         "released": released,
         "by_reason": [_reason_figures(session, edition, reason) for reason in REASONS],
+        "bulletin_sha256": _bulletin_hash(session, edition),
         **by_status,
     }
+
+
+def _bulletin_hash(session: Session, edition: Edition) -> str | None:
+    shown = bulletin.public(session, edition)
+    return shown.sha256 if shown else None
 
 
 def _reason_figures(session: Session, edition: Edition, reason: str) -> dict:

@@ -4,18 +4,11 @@ one vote, on many at once, and the audit log of decisions. Never a clear address
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
-from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 
-from services.voting.decisions import (
-    decide,
-    decide_many,
-    matching,
-    quarantined_matching,
-    resend_final_tally,
-)
+from services.voting.decisions import decide, decide_in_bulk, matching, resend_final_tally
 from services.voting.models import Edition, Vote, VoteDecision
 from shared.auth import staff_required
 from shared.backends import backends
@@ -120,32 +113,8 @@ def post_decisions(slug: str):
     """
     data = load_json(BulkDecisionSchema())
     with backends().sessions.begin() as session:
-        edition = edition_by_slug(session, slug)
-        if "ids" in data:
-            votes, matching = _listed(session, edition.id, data["ids"]), None
-        else:
-            votes, matching = quarantined_matching(session, edition.id, data["filter"])
-        result = decide_many(session, votes, data["status"], data["note"], g.staff)
-        result["remaining"] = 0 if matching is None else matching - result["changed"]
-        if result["changed"]:
-            resend_final_tally(session, edition)
+        result = decide_in_bulk(session, edition_by_slug(session, slug), data, g.staff)
         return jsonify(BulkResultSchema().dump(result))
-
-
-def _listed(session: Session, edition_id: int, ids: list[str]) -> list[Vote]:
-    """The edition's votes with these ids, locked; a 422 naming any id that is not one."""
-    wanted = set(ids)
-    votes = list(
-        session.scalars(
-            select(Vote).where(Vote.edition_id == edition_id, Vote.id.in_(wanted)).with_for_update()
-        )
-    )
-    unknown = wanted - {vote.id for vote in votes}
-    if unknown:
-        raise ValidationError(
-            {"ids": [f"not a vote of this edition: {i}" for i in sorted(unknown)]}
-        )
-    return votes
 
 
 @bp.get("/editions/<slug>/decisions")

@@ -27,7 +27,7 @@ def start():
     """The editions voting knows, each with its staff pages."""
     with backends().sessions() as session:
         editions = session.scalars(select(Edition).order_by(Edition.voting_open.desc())).all()
-        return render_template("staff/start.html", editions=editions, now=utcnow())
+        return render_template("staff/start.html", editions=editions, now=utcnow(), here="start")
 
 
 @bp.get("/editions/<slug>/votes")
@@ -40,7 +40,12 @@ def votes_per_hour(slug: str):
         shown = chart.hours_shown(edition, utcnow(), hours)
         data = chart.charts(session, edition, shown)
         return render_template(
-            "staff/votes.html", edition=edition, hours=hours, chart=data, height=chart.HEIGHT
+            "staff/votes.html",
+            edition=edition,
+            hours=hours,
+            chart=data,
+            height=chart.HEIGHT,
+            here="votes",
         )
 
 
@@ -64,4 +69,5 @@ def integrity_page(slug: str):
             figures=figures,
             labels=REASON_LABELS,
             text=report_text(edition, figures),
+            here="votes",
         )

@@ -2,10 +2,13 @@
 
 A new person's vote is stored `unconfirmed` with its clear address, which stays only until
 the confirmation mail has gone (services/voting/jobs.py). A person who votes again gets the
-same answer; nothing about their vote changes, but their mail (a new link, or "you already
-voted") goes to the address they typed this time, kept on their vote until it is sent. At
-most `vote_limit_person` such mails again: past it the answer stays the same and no mail
-goes, so neither the answer nor a 429 tells anyone whether an address voted.
+same answer, and their mail goes to the address they typed this time, kept on their vote
+until it is sent: while their vote is unconfirmed, it takes this new choice under a new id,
+so the links mailed before stop working and the person's own latest choice wins over one
+typed in their name; once confirmed, nothing changes and the mail says "you already voted".
+At most `vote_limit_person` such mails again: past it the answer stays the same, no mail
+goes and nothing changes, so neither the answer nor a 429 tells anyone whether an address
+voted. An unconfirmed vote expires with its link (services/voting/expiry.py).
 
 The vote row is its own mail's outbox: a vote holding an address and no `mailed_at` is due a
 mail, which the relay's periodic duty (`queue_mails` in services/voting/jobs.py) hands to the
@@ -25,6 +28,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flask import g
 from limits import parse
 from marshmallow import ValidationError
 from redis.exceptions import RedisError
@@ -46,11 +50,12 @@ _LOCK_FILES: dict[str, int] = {}
 
 
 def limited(view):
-    """Apply vote intake's limits to a view; the API and the page share their counters."""
+    """Apply vote intake's limits to a view; the API and the page share their counters. The
+    overall ceiling spares networks within their share (`_within_share`)."""
     shared = (
         ("vote_limit_address", "vote-address", client_address, None),
         ("vote_limit_network", "vote-network", client_network, None),
-        ("vote_limit_overall", "vote-all", lambda: "all", None),
+        ("vote_limit_overall", "vote-all", lambda: "all", _within_share),
         ("vote_limit_fallback", "vote-process", lambda: "process", _alive),
     )
     for setting, scope, key, exempt_when in shared:
@@ -65,6 +70,22 @@ def _setting(name: str) -> str:
 
 def _alive() -> bool:
     return not in_fallback()
+
+
+def _within_share() -> bool:
+    """Whether the client's network is within its share of intake (`vote_limit_share`), and
+    so not subject to the overall ceiling: a source that spends more than its share meets
+    the ceiling, the others never do, so no flood can lock honest voters out. Counted once
+    a request; Redis failing between the limiter's checks counts as within."""
+    if "vote_within_share" not in g:
+        s: VotingSettings = backends().settings
+        try:
+            g.vote_within_share = limiter.limiter.hit(
+                _parsed(s.vote_limit_share), "vote-share", s.queue_prefix, client_network()
+            )
+        except RedisError:
+            g.vote_within_share = True
+    return g.vote_within_share
 
 
 @contextmanager
@@ -143,7 +164,7 @@ def take_vote(
         # Nothing stored: the edition, its window or the finalist refuse it, or a repeat.
         edition_id = open_edition(connection, slug, row["finalist_id"], row["now"])
         if _mail_allowed(person.hash):
-            _readdress(connection, edition_id, person.hash, data["email"], lang)
+            _vote_again(connection, edition_id, row)
 
 
 @functools.cache
@@ -184,14 +205,32 @@ def _insert_vote(dialect: str):
     )
 
 
-def _readdress(connection: Connection, edition_id: int, person: str, email: str, lang: str):
-    """Keep the address a person typed again on their vote until their mail has gone; the
-    vote is due a mail again."""
-    connection.execute(
+# What a vote cast again replaces on an unconfirmed vote: the choice, under a new id.
+CHOICE = ("id", "finalist_id", "shape_hash", "domain_hash", "network", "form_seconds", "honeypot")
+
+
+def _vote_again(connection: Connection, edition_id: int, row: dict) -> None:
+    """A person votes again: their mail is due again, to the address typed now; an
+    unconfirmed vote takes the new choice under a new id (the links mailed for it stop
+    working) and moves its counter."""
+    earlier = connection.execute(
+        select(VOTES.c.id, VOTES.c.finalist_id, VOTES.c.status)
+        .where(VOTES.c.edition_id == edition_id, VOTES.c.person_hash == row["person_hash"])
+        .with_for_update()
+    ).first()
+    if earlier is None:  # expired meanwhile (services/voting/expiry.py): nothing to mail
+        return
+    values = {"email": row["email"], "lang": row["lang"], "mailed_at": None}
+    if earlier.status == "unconfirmed":
+        values |= {name: row[name] for name in CHOICE} | {"created_at": row["now"]}
+    moved = connection.execute(
         update(VOTES)
-        .where(VOTES.c.edition_id == edition_id, VOTES.c.person_hash == person)
-        .values(email=email, lang=lang, mailed_at=None)
+        .where(VOTES.c.id == earlier.id, VOTES.c.status == earlier.status)
+        .values(**values)
     )
+    if moved.rowcount and earlier.status == "unconfirmed":
+        tally.add(connection, edition_id, earlier.finalist_id, "unconfirmed", -1)
+        tally.add(connection, edition_id, row["finalist_id"], "unconfirmed", 1)
 
 
 @functools.cache

@@ -15,7 +15,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from werkzeug.exceptions import Conflict
 
-from services.voting import confirmation, votes
+from services.voting import confirmation, receipts, votes
 from services.voting.confirmation import Outcome
 from services.voting.models import Edition, Finalist
 from shared.backends import backends
@@ -139,4 +139,5 @@ def confirm(token: str):
     except LinkInvalid:
         return render_template("link_invalid.html"), 404
     template, status = PAGES[outcome]
-    return render_template(template), status
+    receipt = receipts.receipt_of_link(token, confirmation.PURPOSE) if status == 200 else None
+    return render_template(template, receipt=receipt), status

@@ -12,15 +12,60 @@ FINALISTS_SELECTED = "finalists.selected"
 TALLY_FINAL = "tally.final"
 RANKING_FINAL = "ranking.final"
 JUROR_LISTED = "juror.listed"
+SHA256 = validate.Regexp(r"^[0-9a-f]{64}$")
+
+
+class ImageSchema(Schema):
+    """One size of a picture: where the hub serves it (an address that never changes its
+    content) and its size in pixels."""
+
+    url = fields.Url(required=True, require_tld=False)
+    width = fields.Integer(required=True, validate=validate.Range(min=1))
+    height = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class PictureSchema(Schema):
+    """A finalist's picture at its three sizes (the page, the 1200x630 social preview, the
+    thumbnail) with its alt text in Dutch and English (empty when staff gave none)."""
+
+    page = fields.Nested(ImageSchema, required=True)
+    social = fields.Nested(ImageSchema, required=True)
+    thumbnail = fields.Nested(ImageSchema, required=True)
+    alt_nl = fields.String(required=True)
+    alt_en = fields.String(required=True)
 
 
 class FinalistSchema(Schema):
-    """A finalist as the public and the other services see it; its id is its nomination's."""
+    """A finalist as the public and voting see it; its id is its nomination's. `picture` is
+    null without one, and always for a nominee who declined publicity (jury gets none)."""
 
     id = fields.String(required=True)
     name = fields.String(required=True)
     organisation = fields.String(required=True)
     summary = fields.String(required=True)
+    picture = fields.Nested(PictureSchema, allow_none=True)
+
+
+class DossierSchema(FinalistSchema):
+    """A finalist as voting and jury keep it: what the nominator wrote about the innovation
+    (never an address of the nominator or the nominee) and how many people nominated it.
+
+    A nominee who declined publicity (`declined_publicity`) reaches voting, which is public,
+    as "Anoniem" without a website; jury, which is not, gets the name, the organisation and
+    the website, and the keyed hash of the nominee's own mail domain (`nominee_domain_hash`,
+    absent for voting, null for a public mailbox provider) to find jurors who may know the
+    finalist. The defaults read a set sent before the dossier travelled with it.
+    """
+
+    region = fields.String(load_default="")
+    theme = fields.String(load_default="")
+    website = fields.String(load_default="")
+    problem = fields.String(load_default="")
+    solution = fields.String(load_default="")
+    impact = fields.String(load_default="")
+    nomination_count = fields.Integer(load_default=1, validate=validate.Range(min=0))
+    declined_publicity = fields.Boolean(load_default=False)
+    nominee_domain_hash = fields.String(allow_none=True, validate=validate.Length(equal=64))
 
 
 class FinalistsEventSchema(Schema):
@@ -28,7 +73,7 @@ class FinalistsEventSchema(Schema):
 
     edition = fields.String(required=True)
     revision = fields.Integer(required=True, validate=validate.Range(min=1))
-    finalists = fields.List(fields.Nested(FinalistSchema), required=True)
+    finalists = fields.List(fields.Nested(DossierSchema), required=True)
 
 
 class VoteCountSchema(Schema):
@@ -57,7 +102,10 @@ class RoundEventSchema(Schema):
 
 
 class TallyEventSchema(TallySchema, RoundEventSchema):
-    """The final tally of an edition, sent when voting closes."""
+    """The final tally of an edition, sent when voting closes, with the SHA-256 of the public
+    bulletin made from the same votes (none in tallies sent before bulletins existed)."""
+
+    bulletin_sha256 = fields.String(load_default=None, allow_none=True, validate=SHA256)
 
 
 class RankedFinalistSchema(Schema):

@@ -90,3 +90,22 @@ class ScheduleEventSchema(EditionSchema):
 
     class Meta:
         exclude = ("phase",)
+
+
+class EditionChangeSchema(Schema):
+    """One change staff made to an edition, as its audit log keeps it: the field, the value
+    it had and the value it got (moments as ISO 8601 text), who and when."""
+
+    id = fields.Integer(required=True)
+    field = fields.String(required=True)
+    old = fields.Raw(required=True, allow_none=True)
+    new = fields.Raw(required=True, allow_none=True)
+    staff = fields.String(required=True)
+    changed_at = fields.AwareDateTime(required=True)
+
+
+class EditionChangePageSchema(Schema):
+    """One page of an edition's audit log, oldest first; `next` is the following page's cursor."""
+
+    items = fields.List(fields.Nested(EditionChangeSchema), required=True)
+    next = fields.String(required=True, allow_none=True)

@@ -7,6 +7,8 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_app_context
 from marshmallow import ValidationError, fields
 
+from shared.people import imitating
+
 
 def check_deliverability() -> bool:
     """Whether to look up the domain's mail servers (EMAIL_CHECK_DELIVERABILITY; off by
@@ -16,8 +18,9 @@ def check_deliverability() -> bool:
 
 class Email(fields.String):
     """An e-mail address, checked for form (and deliverability when configured), kept as the
-    person typed it, trimmed: that is where their mail must go. With `disposable=False`,
-    addresses at known throwaway-mail domains are refused too."""
+    person typed it, trimmed: that is where their mail must go. A domain that mixes scripts
+    or imitates a mailbox provider is refused; with `disposable=False`, addresses at known
+    throwaway-mail domains are too."""
 
     def __init__(self, *, disposable: bool = True, **kwargs):
         super().__init__(**kwargs)
@@ -29,6 +32,8 @@ class Email(fields.String):
             checked = validate_email(typed, check_deliverability=check_deliverability())
         except EmailNotValidError as exc:
             raise ValidationError(f"Not a usable e-mail address: {exc}") from exc
+        if imitating(checked.domain):
+            raise ValidationError("Addresses at a domain that imitates another cannot be used.")
         if not self.disposable and checked.domain.lower() in blocklist:
             raise ValidationError("Addresses of throwaway-mail services cannot be used.")
         return typed

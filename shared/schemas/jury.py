@@ -1,4 +1,7 @@
-"""The jury's staff API: criteria, jurors, its settings per edition, progress and ranking."""
+"""The jury's staff API: criteria, jurors, its settings per edition, progress, reminders and
+ranking."""
+
+from enum import StrEnum
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -44,6 +47,11 @@ class JurorSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     email = Email(required=True, validate=validate.Length(max=320))
     lang = fields.String(load_default="nl", validate=validate.OneOf(LANGUAGES))
+    organisation = fields.String(
+        load_default="",
+        validate=validate.Length(max=200),
+        metadata={"description": "where the juror works, for conflict-of-interest hints"},
+    )
 
 
 class JurySettingsSchema(Schema):
@@ -59,8 +67,49 @@ class ReopenSchema(Schema):
     finalist_id = fields.String(load_default=None)
 
 
+class Reason(StrEnum):
+    """Why a juror may know a finalist: the same organisation (folded: case, accents, legal
+    form), the finalist's website at the juror's mail domain, or the nominee's mail at it."""
+
+    ORGANISATION = "same_organisation"
+    WEBSITE = "website_domain"
+    NOMINEE_DOMAIN = "nominee_domain"
+
+
+class HintSchema(Schema):
+    """A conflict-of-interest hint: a finalist the juror may know, and why."""
+
+    finalist_id = fields.String(required=True)
+    reasons = fields.List(fields.String(validate=validate.OneOf(list(Reason))), required=True)
+
+
+class ReminderSchema(Schema):
+    """A reminder mailed to a juror: by the schedule (`hours_before` jury_close) or by staff
+    (`sent_by`, `hours_before` null), with how many finalists they had left."""
+
+    juror_id = fields.String(required=True)
+    name = fields.String(required=True, attribute="juror.name")
+    hours_before = fields.Integer(allow_none=True, required=True)
+    sent_by = fields.String(required=True)
+    open_finalists = fields.Integer(required=True)
+    sent_at = fields.AwareDateTime(required=True, attribute="created_at")
+
+
+class ReminderListSchema(Schema):
+    items = fields.List(fields.Nested(ReminderSchema))
+    next = fields.String(allow_none=True)
+
+
+class SendRemindersSchema(Schema):
+    """Which jurors to remind now (default: every juror with finalists left to submit)."""
+
+    juror_ids = fields.List(fields.String(), load_default=None)
+
+
 class ProgressSchema(Schema):
-    """A juror's progress: finalists submitted with scores, drafts, recusals, of `total`."""
+    """A juror's progress: finalists submitted with scores, drafts, recusals, of `total`;
+    their conflict-of-interest hints, their last action (a login or a save) and the
+    reminders they were sent."""
 
     juror_id = fields.String(required=True)
     name = fields.String(required=True)
@@ -68,3 +117,25 @@ class ProgressSchema(Schema):
     drafts = fields.Integer(required=True)
     recused = fields.Integer(required=True)
     total = fields.Integer(required=True)
+    hints = fields.List(fields.Nested(HintSchema), required=True)
+    last_activity = fields.AwareDateTime(allow_none=True, required=True)
+    reminders = fields.List(
+        fields.Nested(ReminderSchema(only=("hours_before", "sent_by", "sent_at"))), required=True
+    )
+
+
+class CriteriaChangeSchema(Schema):
+    """One replacement of an edition's criteria, as their audit log keeps it."""
+
+    id = fields.Integer(required=True)
+    old = fields.List(fields.Nested(CriterionSchema), required=True)
+    new = fields.List(fields.Nested(CriterionSchema), required=True)
+    staff = fields.String(required=True)
+    changed_at = fields.AwareDateTime(required=True)
+
+
+class CriteriaChangePageSchema(Schema):
+    """One page of the criteria's audit log, oldest first; `next` is the following cursor."""
+
+    items = fields.List(fields.Nested(CriteriaChangeSchema), required=True)
+    next = fields.String(required=True, allow_none=True)

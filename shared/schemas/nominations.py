@@ -138,6 +138,14 @@ class FinalistsSchema(Schema):
             raise ValidationError("each nomination at most once", "nomination_ids")
 
 
+class PictureAltSchema(Schema):
+    """What staff say a finalist's picture shows, for those who cannot see it (alt text),
+    in Dutch and in English; either may be sent alone."""
+
+    alt_nl = TrimmedString(validate=validate.Length(max=300))
+    alt_en = TrimmedString(validate=validate.Length(max=300))
+
+
 class TieSchema(Schema):
     """A tie for first place and how the edition's tie rule settled it."""
 
@@ -168,6 +176,11 @@ class ResultsSchema(Schema):
     quarantined = fields.Integer(dump_only=True, allow_none=True)
     unconfirmed = fields.Integer(dump_only=True, allow_none=True)
     rejected = fields.Integer(dump_only=True, allow_none=True)
+    bulletin_sha256 = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "SHA-256 of voting's public bulletin behind the tally"},
+    )
 
 
 class AwardSchema(Schema):
@@ -188,6 +201,11 @@ class WinnersSchema(Schema):
         fields.Nested(AwardSchema), required=True, validate=validate.Length(min=1, max=20)
     )
     publish_at = fields.AwareDateTime(load_default=None, validate=in_contest_years)
+    bulletin_sha256 = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "SHA-256 of the newest bulletin of the public vote"},
+    )
 
     @validates_schema
     def _each_once(self, data: dict, **_kwargs) -> None:

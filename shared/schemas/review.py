@@ -101,6 +101,11 @@ class IntegritySchema(Schema):
     rejected = fields.Integer(required=True)
     unconfirmed = fields.Integer(required=True)
     by_reason = fields.List(fields.Nested(ReasonFiguresSchema), required=True)
+    bulletin_sha256 = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "SHA-256 of the public bulletin of these votes"},
+    )
 
 
 class VoteQuerySchema(Schema):

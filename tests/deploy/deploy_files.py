@@ -134,7 +134,7 @@ def _expand(name: str) -> frozenset[str]:
 
 def _own_settings() -> set[str]:
     shared = {f.name for f in fields(config.Settings)}
-    env = {"SECRET_KEY": "unused", "RV_DATA_DIR": str(ROOT / "var" / "unused")}
+    env = {"SECRET_KEY": "unused-" + "x" * 32, "RV_DATA_DIR": str(ROOT / "var" / "unused")}
     return {
         f.name.upper()
         for service in config.SERVICES

@@ -4,6 +4,7 @@ and consistent with the code and the Procfile it runs."""
 from __future__ import annotations
 
 import copy
+import re
 import shutil
 import subprocess
 
@@ -11,6 +12,7 @@ import pytest
 import yaml
 from kubernetes_validate.utils import ValidationError, validate
 
+from services.nominations.images import MAX_BYTES
 from shared import config
 from tests.deploy.deploy_files import (
     K8S,
@@ -25,6 +27,7 @@ from tests.deploy.deploy_files import (
 KUBERNETES = "1.30"
 PART_OF = "radicale-vernieuwers"
 OBJECTS = k8s_objects()
+PICTURE_PATH = "/api/v1/editions/demo/finalists/0f6c7c3e-0000-4000-8000-000000000000/picture"
 
 
 def named(kind: str) -> dict[str, dict]:
@@ -164,7 +167,7 @@ def test_each_web_deployment_is_scaled_by_its_autoscaler():
 
 
 def test_the_ingress_sends_each_public_host_to_its_service():
-    (ingress,) = named("Ingress").values()
+    ingress = named("Ingress")["radicale-vernieuwers"]
     routes = {
         rule["host"]: path["backend"]["service"]["name"]
         for rule in ingress["spec"]["rules"]
@@ -177,6 +180,16 @@ def test_the_ingress_sends_each_public_host_to_its_service():
 
 
 def test_the_ingress_limits_bodies_as_the_services_do():
-    (ingress,) = named("Ingress").values()
+    ingress = named("Ingress")["radicale-vernieuwers"]
     size = ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"]
     assert int(size.removesuffix("k")) * 1024 == config.Settings.max_content_length
+
+
+def test_only_the_picture_upload_may_send_5_mb_through_the_ingress():
+    ingress = named("Ingress")["radicale-vernieuwers-pictures"]
+    size = ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"]
+    assert int(size.removesuffix("m")) * 1024 * 1024 == MAX_BYTES
+    ((rule,),) = [r["http"]["paths"] for r in ingress["spec"]["rules"]]
+    assert rule["backend"]["service"]["name"] == "nominations"
+    assert re.fullmatch(rule["path"].removesuffix("$"), PICTURE_PATH)
+    assert not re.fullmatch(rule["path"].removesuffix("$"), PICTURE_PATH + "/x")

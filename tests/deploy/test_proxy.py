@@ -4,6 +4,7 @@ as the nginx image lays it out, and consistent with the services behind it."""
 from __future__ import annotations
 
 import json
+import re
 import runpy
 from collections.abc import Iterator
 
@@ -11,11 +12,13 @@ import crossplane
 import pytest
 
 from services import registry
+from services.nominations.images import MAX_BYTES
 from shared import config
 from tests.deploy.deploy_files import DEPLOY, compose, web_port
 
 NGINX = DEPLOY / "nginx"
 GUNICORN = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+PICTURE_PATH = "/api/v1/editions/demo/finalists/0f6c7c3e-0000-4000-8000-000000000000/picture"
 
 
 @pytest.fixture(scope="module")
@@ -97,12 +100,21 @@ def test_the_client_address_and_scheme_are_forwarded(parsed):
     headers = dict(args_of(http(parsed), "proxy_set_header"))
     assert headers["X-Forwarded-For"] == "$proxy_add_x_forwarded_for"
     assert headers["X-Forwarded-Proto"] == "$scheme"
-    assert headers["Host"] == "$host"
+    assert headers["Host"] == headers["X-Forwarded-Host"] == "$http_host"  # with its port
 
 
 def test_bodies_are_limited_as_the_services_limit_them(parsed):
     ((size,),) = args_of(http(parsed), "client_max_body_size")
     assert int(size.removesuffix("k")) * 1024 == config.Settings.max_content_length
+
+
+def test_only_the_picture_upload_may_send_5_mb(parsed):
+    (hub,) = [server for name, (_, server) in proxied(parsed).items() if "NOMINATIONS" in name]
+    (regex,) = [d for d in hub if d["directive"] == "location" and d["args"][0] == "~"]
+    assert re.fullmatch(regex["args"][1].strip("^$"), PICTURE_PATH)
+    assert args_of(regex["block"], "client_max_body_size") == [["5m"]]
+    assert MAX_BYTES == 5 * 1024 * 1024
+    assert args_of(regex["block"], "proxy_pass") == [["http://nominations"]]
 
 
 def test_the_proxy_waits_longer_than_gunicorn_lets_a_request_run(parsed):

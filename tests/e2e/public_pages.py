@@ -232,6 +232,34 @@ def _no_voting(site, tab):
     site.go(tab, "voting", "/")
 
 
+def vote_then_close(site: Site) -> None:
+    """One confirmed vote, then voting closes: the check page takes receipts."""
+    address = "controle@telenet.be"
+    assert site.voting.vote(address).status_code == 202
+    site.voting.deliver()
+    assert site.voting.confirm(site.voting.token(address)).status_code == 200
+    close_voting(site)
+
+
+@shown("voting-check-before")
+def _check_before(site, tab):
+    site.go(tab, "voting", f"/stemmen/{site.voting.slug}/controle")
+
+
+@shown("voting-check-after", prepare=vote_then_close)
+def _check_after(site, tab):
+    site.go(tab, "voting", f"/stemmen/{site.voting.slug}/controle")
+    tab.locator("#receipt").fill(site.voting.votes()[0].receipt.lower())
+    submit(tab)
+
+
+@shown("voting-check-not-a-receipt", prepare=close_voting)
+def _check_refused(site, tab):
+    site.go(tab, "voting", f"/stemmen/{site.voting.slug}/controle")
+    tab.locator("#receipt").fill("geen code")
+    submit(tab, shows=REFUSED)
+
+
 @shown("jury-login-needed")
 def _login_needed(site, tab):
     site.go(tab, "jury", "/")

@@ -9,7 +9,8 @@ it. Some people's browsers ask for English, the juror switches to it on the page
 people browse without JavaScript. Every page names the edition and its phase.
 
 The three services run in this process, served over real HTTP on the ports their links
-name; what their relays and workers do runs in between the steps (`Campaign.pump`). Every
+name; what their relays and workers do runs in between the steps (`Campaign.pump`);
+tests/e2e/test_rehearsal.py plays the same story over HTTPS through nginx. Every
 page is saved at 1280 and 360 px wide into tests/e2e/screenshots/ (ignored by git), for a
 person to look at.
 """
@@ -17,9 +18,12 @@ person to look at.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -43,6 +47,7 @@ NO_SCRIPT = {"java_script_enabled": False}
 JURY_MARKS = {"Fietsbieb Kortrijk": 9, "Energiebib": 7}
 EMBARGO = dt.timedelta(seconds=3)
 LINK = re.compile(r"https?://\S+")
+MAIL_WITHIN = 10.0
 INNOVATIONS = (
     {
         "nominee_name": "Energiebib",
@@ -85,13 +90,18 @@ INNOVATIONS = (
 
 @dataclass
 class Campaign:
-    """The three services of one test stack, their URLs, the staff's API client, and the
-    pages photographed so far."""
+    """One test stack as its people reach it: the services' URLs, the staff's API client,
+    the mail folder, what the relays and workers do between the steps (`settle`), and the
+    pages photographed so far. tests/e2e/test_rehearsal.py plays the same story through the
+    TLS proxy, with real relays and workers."""
 
-    apps: dict[str, Flask]
     urls: dict[str, str]
     staff: APIRequestContext
+    mailbox: Path
+    settle: Callable[[], None]
+    shots: Path = SHOTS  # where its pages are saved (emptied when the story starts)
     taken: list[str] = field(default_factory=list)
+    shots: Path = SHOTS  # where the photographs go
 
     def api(self, method: str, service: str, path: str, body: dict | None = None) -> dict:
         """A staff call to a service's API; the JSON it answers (asserting a 2xx)."""
@@ -107,20 +117,14 @@ class Campaign:
         self.pump(rounds=2)
 
     def pump(self, rounds: int = 1) -> None:
-        """Do what the relays (their periodic duties, then the sweep) and the workers of
-        the three services do, `rounds` times: one for each hop an event cascade takes."""
+        """Let the relays and workers do their part, `rounds` times: one for each hop an
+        event cascade takes."""
         for _ in range(rounds):
-            for app in self.apps.values():
-                with app.app_context():
-                    relay(app).tick()
-                relay(app).sweep()
-            for app in self.apps.values():
-                if waiting(app):
-                    drain(app)
+            self.settle()
 
     def link(self, to: str) -> str:
-        """The link in the newest mail to `to`."""
-        mails = read_mails(mail_folder(self.apps["nominations"]), to)
+        """The link in the newest mail to `to` (waiting a little for the first one)."""
+        mails, _ = wait_for(lambda: read_mails(self.mailbox, to), timeout=MAIL_WITHIN)
         return LINK.search(mails[-1].get_body(("plain",)).get_content()).group(0)
 
     def shoot(self, page: Page, name: str) -> None:
@@ -133,8 +137,20 @@ class Campaign:
         page.evaluate("window.scrollTo(0, 0)")  # a sticky part would stay where it scrolled
         for width, size in (("1280", DESKTOP), ("360", PHONE)):
             page.set_viewport_size(size)
-            page.screenshot(path=SHOTS / f"{number:02d}-{name}-{width}.png", full_page=True)
+            page.screenshot(path=self.shots / f"{number:02d}-{name}-{width}.png", full_page=True)
         page.set_viewport_size(DESKTOP)
+
+
+def run_the_bus(apps: dict[str, Flask]) -> None:
+    """Do once what the relays (their periodic duties, then the sweep) and the workers of
+    the three services in this process do."""
+    for app in apps.values():
+        with app.app_context():
+            relay(app).tick()
+        relay(app).sweep()
+    for app in apps.values():
+        if waiting(app):
+            drain(app)
 
 
 def waiting(app: Flask) -> int:
@@ -172,12 +188,19 @@ def campaign(make_env, stack, serve, people) -> Campaign:
     urls = {service: serve(apps[service], ports[service]) for service in SERVICES}
     token = issue_token(apps, "admin", name="secretariaat")
     staff = people(extra_http_headers={"Authorization": f"Bearer {token}"})
-    shutil.rmtree(SHOTS, ignore_errors=True)
-    SHOTS.mkdir(parents=True)
-    return Campaign(apps, urls, staff.request)
+    settle = functools.partial(run_the_bus, apps)
+    return Campaign(urls, staff.request, mail_folder(apps["nominations"]), settle)
 
 
 def test_a_whole_edition_from_nomination_to_winners(campaign: Campaign, people):
+    play_a_whole_edition(campaign, people)
+
+
+def play_a_whole_edition(campaign: Campaign, people) -> None:
+    """The story, from the edition's creation to the winners page (`people(locale,
+    **context options)` gives each person a browser of their own)."""
+    shutil.rmtree(campaign.shots, ignore_errors=True)
+    campaign.shots.mkdir(parents=True)
     create_edition(campaign)
     nominate_with_a_mistake_first(campaign, people(), INNOVATIONS[0])
     nominate(campaign, people(**NO_SCRIPT), INNOVATIONS[1])

@@ -29,7 +29,8 @@ def refused(campaign: Campaign, service: str, client, headers: dict) -> dict[str
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_a_jurors_session_is_no_staff_authority(campaign, service):
-    juror = campaign.juror().get_cookie("rv_jury").value  # the signed session of a juror
+    jury_cookie = campaign.apps["jury"].config["SESSION_COOKIE_NAME"]
+    juror = campaign.juror().get_cookie(jury_cookie).value  # the signed session of a juror
     app = campaign.apps[service]
     client = app.test_client()
     client.set_cookie(app.config["SESSION_COOKIE_NAME"], juror)  # replayed to each service

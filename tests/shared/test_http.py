@@ -14,6 +14,7 @@ from shared.auth import revoke_tokens
 from shared.config import SERVICES
 from shared.redis_server import free_port
 from shared.schemas.editions import EditionSchema
+from shared.security import origin
 from tests.factories import edition_body, issue_token
 from tests.scrape import value
 
@@ -27,6 +28,7 @@ BODY_ENDPOINTS = [
     ("nominations", "PATCH", "/api/v1/nominations/{nomination_id}"),
     ("nominations", "PUT", "/api/v1/editions/{slug}/finalists"),
     ("nominations", "POST", "/api/v1/editions/{slug}/winners"),
+    ("nominations", "PATCH", "/api/v1/editions/{slug}/finalists/{finalist_id}/picture"),
     ("voting", "POST", "/api/v1/editions/{slug}/votes"),
     ("voting", "PATCH", "/api/v1/votes/{vote_id}"),
     ("voting", "POST", "/api/v1/editions/{slug}/votes/decisions"),
@@ -35,10 +37,13 @@ BODY_ENDPOINTS = [
     ("jury", "POST", "/api/v1/editions/{slug}/jurors/{juror_id}/reopen"),
     ("jury", "PATCH", "/api/v1/editions/{slug}/jury-settings"),
 ]
+# The one body that is not JSON: a picture (tests/services/nominations/test_pictures.py).
+PICTURE_UPLOAD = ("nominations", "PUT", "/api/v1/editions/{slug}/finalists/{finalist_id}/picture")
 # Path parameters other than the edition's slug: ids that exist nowhere (bad input must
 # still answer 4xx, never 500).
 UNKNOWN_IDS = {
     "nomination_id": "0f6c7c3e-0000-4000-8000-000000000000",
+    "finalist_id": "0f6c7c3e-0000-4000-8000-000000000001",
     "vote_id": "nope",
     "juror_id": "999999",
 }
@@ -194,6 +199,26 @@ def test_security_headers_on_json_responses(apps, service):
     assert headers["Referrer-Policy"]
 
 
+def image_sources(app) -> list[str]:
+    """The sources the app's Content-Security-Policy allows pictures from."""
+    policy = app.test_client().get("/healthz").headers["Content-Security-Policy"]
+    (images,) = [d.split()[1:] for d in policy.split("; ") if d.startswith("img-src ")]
+    return images
+
+
+def test_voting_shows_pictures_from_exactly_the_hubs_origin(apps):
+    hub = apps["nominations"].extensions["rv"].settings.public_url("nominations")
+    assert image_sources(apps["voting"]) == ["'self'", "data:", hub]
+    assert image_sources(apps["nominations"]) == ["'self'", "data:"]
+    assert image_sources(apps["jury"]) == ["'self'", "data:"]
+
+
+def test_a_csp_source_is_an_origin_without_path():
+    assert (
+        origin("https://radicalevernieuwers.example/hub/") == "https://radicalevernieuwers.example"
+    )
+
+
 @each_service
 def test_security_headers_on_error_responses(apps, service):
     headers = apps[service].test_client().get("/bestaat/niet").headers
@@ -306,7 +331,7 @@ def test_body_endpoints_are_all_listed(apps):
         for p, m, operation in operations(openapi(apps[name]))
         if "requestBody" in operation
     }
-    assert documented == set(BODY_ENDPOINTS)
+    assert documented == {*BODY_ENDPOINTS, PICTURE_UPLOAD}
 
 
 @each_service

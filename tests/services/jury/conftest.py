@@ -80,17 +80,31 @@ def schedule(app, slug: str | None = None, revision: int = 1, run=True, **change
     return data["slug"]
 
 
-def select_finalists(app, slug: str, count: int = 3, revision: int = 1) -> list[str]:
-    """Deliver a set of finalists for the edition; returns their ids."""
-    items = [
-        {
-            "id": str(uuid.uuid4()),
-            "name": f"Innovatie {i}",
-            "organisation": f"Vzw Proef {i}",
-            "summary": "Gezinnen huren zuinige toestellen.\nZe besparen samen veel energie.",
-        }
-        for i in range(count)
-    ]
+def dossier(i: int, **changes) -> dict:
+    """Finalist number `i` as the hub sends it to jury: its whole dossier."""
+    return {
+        "id": str(uuid.uuid4()),
+        "name": f"Innovatie {i}",
+        "organisation": f"Vzw Proef {i}",
+        "summary": "Gezinnen huren zuinige toestellen.\nZe besparen samen veel energie.",
+        "region": "Limburg",
+        "theme": "energie",
+        "website": f"https://www.proef{i}.be/over-ons",
+        "problem": f"Probleem {i}: gezinnen met een laag inkomen betalen te veel voor energie.",
+        "solution": f"Oplossing {i}: zuinige toestellen huren voor weinig geld per maand.",
+        "impact": f"Impact {i}: 130 gezinnen besparen samen elk jaar 40.000 kWh.",
+        "nomination_count": i + 2,
+        "declined_publicity": False,
+        "nominee_domain_hash": None,
+    } | changes
+
+
+def select_finalists(
+    app, slug: str, count: int = 3, revision: int = 1, items: list[dict] | None = None
+) -> list[str]:
+    """Deliver a set of finalists for the edition (`items`, else `count` dossiers); returns
+    their ids."""
+    items = items or [dossier(i) for i in range(count)]
     payload = {"edition": slug, "revision": revision, "finalists": items}
     deliver(app, FINALISTS_SELECTED, payload)
     return [f["id"] for f in items]
@@ -114,19 +128,20 @@ def login_path(app, address: str) -> str:
     return re.search(r"https?://[^/\s]+(/login/\S+)", text).group(1)
 
 
-def invite(app, staff: dict, slug: str, address: str, name: str = "Jurylid") -> str:
-    """Invite a juror through the API and let the worker mail the link; returns their id."""
-    response = app.test_client().post(
-        f"/api/v1/editions/{slug}/jurors", json={"name": name, "email": address}, headers=staff
-    )
+def invite(app, staff: dict, slug: str, address: str, name: str = "Jurylid", **more) -> str:
+    """Invite a juror through the API (`more`: lang, organisation) and let the worker mail
+    the link; returns their id."""
+    body = {"name": name, "email": address, **more}
+    response = app.test_client().post(f"/api/v1/editions/{slug}/jurors", json=body, headers=staff)
     assert response.status_code == 201, response.get_json()
     run_worker(app)
     return response.get_json()["id"]
 
 
-def logged_in_client(app, staff: dict, slug: str, address: str):
-    """A browser-like client of a juror, logged in from the link in their mail."""
-    invite(app, staff, slug, address)
+def logged_in_client(app, staff: dict, slug: str, address: str, **more):
+    """A browser-like client of a juror (`more`: as for invite), logged in from the link in
+    their mail."""
+    invite(app, staff, slug, address, **more)
     client = app.test_client()
     assert client.get(login_path(app, address)).status_code == 303
     return client

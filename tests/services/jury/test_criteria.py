@@ -1,5 +1,5 @@
-"""Criteria: a default set seeded per edition, replaced as a whole by staff until scores
-are submitted."""
+"""Criteria: a default set seeded per edition, replaced as a whole by staff until scoring
+starts (then only their labels change); every replacement is in their audit log."""
 
 from __future__ import annotations
 
@@ -72,8 +72,53 @@ def test_put_after_a_submitted_score_is_409(jury, staff, contest):
     assert put_criteria(jury, staff, contest.slug, {"impact": 1}).status_code == 409
 
 
-def test_put_after_drafts_only_is_allowed(jury, staff, contest):
+def test_put_once_a_draft_was_saved_is_409(jury, staff, contest):
     put_criteria(jury, staff, contest.slug, GOOD)
     juror = logged_in_client(jury, staff, contest.slug, "an@example.be")
     score_form(juror, contest.finalists[0], {"impact": 5})
-    assert put_criteria(jury, staff, contest.slug, {"impact": 1}).status_code == 200
+    assert put_criteria(jury, staff, contest.slug, {"impact": 9, "novelty": 1}).status_code == 409
+
+
+def test_put_after_a_submission_was_reopened_is_still_409(jury, staff, contest):
+    put_criteria(jury, staff, contest.slug, GOOD)
+    juror = logged_in_client(jury, staff, contest.slug, "an@example.be")
+    score_form(juror, contest.finalists[0], {"impact": 5, "novelty": 5}, action="submit")
+    [juror_id] = [p["juror_id"] for p in progress(jury, staff, contest.slug)]
+    jury.test_client().post(
+        f"/api/v1/editions/{contest.slug}/jurors/{juror_id}/reopen", json={}, headers=staff
+    )
+    assert put_criteria(jury, staff, contest.slug, {"impact": 1, "novelty": 1}).status_code == 409
+
+
+def test_once_scoring_started_the_labels_may_still_change(jury, staff, contest):
+    put_criteria(jury, staff, contest.slug, GOOD)
+    juror = logged_in_client(jury, staff, contest.slug, "an@example.be")
+    score_form(juror, contest.finalists[0], {"impact": 5})
+    body = [{"key": "impact", "label": "Impact!", "weight": 2}, *criteria(jury, staff, contest)[1:]]
+    response = jury.test_client().put(
+        f"/api/v1/editions/{contest.slug}/criteria", json=body, headers=staff
+    )
+    assert response.status_code == 200
+
+
+def test_every_replacement_is_in_the_audit_log(jury, staff, contest):
+    put_criteria(jury, staff, contest.slug, GOOD)
+    response = jury.test_client().get(
+        f"/api/v1/editions/{contest.slug}/criteria/changes", headers=staff
+    )
+    [change] = response.get_json()["items"]
+    assert [c["key"] for c in change["old"]] == [k for k, _ in DEFAULT_CRITERIA]
+    assert [(c["key"], c["weight"]) for c in change["new"]] == [("impact", 2.0), ("novelty", 1.0)]
+    assert change["staff"] == "tester"
+
+
+def criteria(jury, staff, contest) -> list[dict]:
+    return (
+        jury.test_client()
+        .get(f"/api/v1/editions/{contest.slug}/criteria", headers=staff)
+        .get_json()
+    )
+
+
+def progress(jury, staff, slug: str) -> list[dict]:
+    return jury.test_client().get(f"/api/v1/editions/{slug}/progress", headers=staff).get_json()

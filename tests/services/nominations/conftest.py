@@ -94,6 +94,14 @@ class Hub:
         assert self.client.get(urlsplit(link).path).status_code == 200
         return response.get_json()["id"]
 
+    def decline(self, nominee: str = "info0@vzwproef.be") -> None:
+        """The nominee follows the decline link in their mail and presses its button."""
+        self.deliver()
+        link = self.link(nominee, "decline")
+        page = self.client.get(link).get_data(as_text=True)
+        token = page.split('name="csrf_token" value="')[1].split('"')[0]
+        assert self.client.post(link, data={"csrf_token": token}).status_code == 200
+
     def decide(self, nomination_id: str, status: str = "accepted", note: str = "ok"):
         """PATCH a screening decision as staff."""
         return self.client.patch(

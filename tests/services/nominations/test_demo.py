@@ -15,7 +15,8 @@ from tests.shared.bus_helpers import drain, relay, replica
 
 @pytest.fixture
 def seeded(apps):
-    with apps["nominations"].extensions["rv"].sessions.begin() as session:
+    hub = apps["nominations"]
+    with hub.app_context(), hub.extensions["rv"].sessions.begin() as session:
         assert seed_demo(session)
     return apps
 
@@ -46,7 +47,8 @@ def test_the_demo_finalists_are_accepted_confirmed_nominations(seeded):
 
 
 def test_seeding_twice_adds_nothing(seeded):
-    with seeded["nominations"].extensions["rv"].sessions.begin() as session:
+    hub = seeded["nominations"]
+    with hub.app_context(), hub.extensions["rv"].sessions.begin() as session:
         assert seed_demo(session) is False
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from services.nominations.models import Nomination, Nominator
-from services.nominations.nominations import fold
+from shared.names import fold
 from tests.factories import edition_body
 from tests.services.nominations.conftest import nomination_body
 

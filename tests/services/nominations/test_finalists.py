@@ -4,6 +4,7 @@ jury receive the whole set by event, through the real relay and workers."""
 from __future__ import annotations
 
 import importlib
+import json
 import time
 
 import pytest
@@ -12,8 +13,9 @@ from sqlalchemy import select
 from services.nominations.finalists import SUMMARY_LENGTH
 from shared.finalists import finalists_of
 from shared.models import OutboxEvent
+from shared.people import identify
 from tests.factories import edition_body, iso
-from tests.services.nominations.conftest import Hub
+from tests.services.nominations.conftest import Hub, nomination_body
 from tests.shared.bus_helpers import drain, relay, replica, wait_for
 
 
@@ -36,12 +38,20 @@ def test_choosing_answers_the_finalists_with_their_ids(hub, accepted):
     assert response.status_code == 200
     finalists = response.get_json()["finalists"]
     assert [f["id"] for f in finalists] == accepted
-    assert set(finalists[0]) == {"id", "name", "organisation", "summary"}
+    assert set(finalists[0]) == {"id", "name", "organisation", "summary", "picture"}
     assert (finalists[0]["name"], finalists[0]["organisation"]) == ("Energiebib 0", "Vzw Proef 0")
 
 
-def test_the_public_reads_the_finalists(hub, accepted):
+def test_before_voting_opens_only_staff_read_the_finalists(hub, accepted):
     hub.choose(accepted[:2])
+    assert hub.client.get(f"/api/v1/editions/{hub.slug}/finalists").status_code == 401
+    response = hub.get("/api/v1/editions/{slug}/finalists")
+    assert [f["id"] for f in response.get_json()["finalists"]] == accepted[:2]
+
+
+def test_the_public_reads_the_finalists_from_voting_open(hub, accepted):
+    hub.choose(accepted[:2])
+    hub.patch_edition(voting_open=iso(-1))
     response = hub.client.get(f"/api/v1/editions/{hub.slug}/finalists")
     assert response.status_code == 200
     assert [f["id"] for f in response.get_json()["finalists"]] == accepted[:2]
@@ -115,27 +125,55 @@ def test_the_summary_is_the_solution_cut_at_a_word(hub):
     assert long.startswith(finalist["summary"][:-2])
 
 
-def decline(hub: Hub) -> None:
-    """The nominee of the first nomination follows the link in their mail and declines."""
-    hub.deliver()
-    link = hub.link("info0@vzwproef.be", "decline")
-    page = hub.client.get(link).get_data(as_text=True)
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    assert hub.client.post(link, data={"csrf_token": token}).status_code == 200
-
-
 def test_a_nominee_who_declined_is_anonymous_in_public(hub, accepted):
-    decline(hub)
+    hub.decline()
     (finalist, *_) = hub.choose(accepted).get_json()["finalists"]
     assert (finalist["name"], finalist["organisation"]) == ("Anoniem", "Anoniem")
 
 
+def sent_to(app, destination: str) -> dict:
+    """The newest finalists event's payload for one follower."""
+    return [r for r in events(app) if r.destination == destination][-1].envelope["payload"]
+
+
 def test_declining_as_a_finalist_sends_the_anonymous_set_again(hub, accepted):
     hub.choose(accepted)
-    decline(hub)
-    latest = events(hub.app)[-1].envelope["payload"]
+    hub.decline()
+    latest = sent_to(hub.app, "voting")
     assert latest["revision"] == 2
     assert latest["finalists"][0]["name"] == "Anoniem"
+
+
+def test_voting_and_jury_get_the_whole_dossier(hub, accepted):
+    hub.choose(accepted)
+    for destination in ("voting", "jury"):
+        first = sent_to(hub.app, destination)["finalists"][0]
+        assert first["problem"] == nomination_body(0)["problem"]
+        assert (first["region"], first["theme"]) == ("Antwerpen", "armoede")
+        assert first["website"] == "https://vzwproef.be/0"
+        assert (first["nomination_count"], first["declined_publicity"]) == (1, False)
+
+
+def test_no_address_leaves_the_hub_with_the_finalists(hub, accepted):
+    hub.choose(accepted)
+    for destination in ("voting", "jury"):
+        assert "@" not in json.dumps(sent_to(hub.app, destination))
+
+
+def test_only_jury_gets_the_keyed_hash_of_the_nominees_domain(hub, accepted):
+    hub.choose(accepted)
+    expected = identify(hub.app.extensions["rv"].settings, "x@vzwproef.be").domain_hash
+    assert sent_to(hub.app, "jury")["finalists"][0]["nominee_domain_hash"] == expected
+    assert "nominee_domain_hash" not in sent_to(hub.app, "voting")["finalists"][0]
+
+
+def test_jury_knows_who_declined_publicity_and_voting_not(hub, accepted):
+    hub.choose(accepted)
+    hub.decline()
+    jury, voting = (sent_to(hub.app, d)["finalists"][0] for d in ("jury", "voting"))
+    assert (jury["name"], jury["declined_publicity"]) == ("Energiebib 0", True)
+    assert (voting["organisation"], voting["website"]) == ("Anoniem", "")
+    assert voting["declined_publicity"] and voting["problem"] == jury["problem"]
 
 
 @pytest.fixture
@@ -164,6 +202,7 @@ def test_the_finalists_reach_voting_and_jury(apps, stack_hub, service):
     with apps[service].extensions["rv"].sessions() as session:
         held = finalists_of(session, model, edition.id)
         assert [(f.id, f.name) for f in held] == [(i, f"Energiebib {n}") for n, i in enumerate(ids)]
+        assert held[0].impact == nomination_body(0)["impact"]
     assert edition.finalists_revision == 1
 
 
@@ -191,3 +230,18 @@ def test_the_finalists_reach_real_workers_within_a_second(apps, stack_hub, spawn
     for service in ("voting", "jury"):
         wait_for(lambda s=service: held_finalists(apps[s], stack_hub.slug) == ids, 5)
     assert time.monotonic() - start < 1.0
+
+
+def test_a_juror_at_the_nominees_domain_gets_hints_across_the_services(apps, stack_hub, staff):
+    (finalist,) = stack_hub.accepted(1)
+    stack_hub.close_nominations()
+    stack_hub.choose([finalist])
+    relay(apps["nominations"]).sweep()
+    drain(apps["jury"])
+    jury = apps["jury"].test_client()
+    body = {"name": "Jef", "email": "jef@VZWproef.be"}
+    path = f"/api/v1/editions/{stack_hub.slug}"
+    assert jury.post(f"{path}/jurors", json=body, headers=staff).status_code == 201
+    (row,) = jury.get(f"{path}/progress", headers=staff).get_json()
+    reasons = ["website_domain", "nominee_domain"]
+    assert row["hints"] == [{"finalist_id": finalist, "reasons": reasons}]

@@ -12,6 +12,7 @@ NOMINATION = "00000000-0000-4000-8000-000000000000"
 STAFF_CALLS = [
     ("POST", "/api/v1/editions", "editions"),
     ("PATCH", "/api/v1/editions/{slug}", "editions"),
+    ("GET", "/api/v1/editions/{slug}/changes", "editions"),
     ("GET", "/api/v1/editions/{slug}/results", "editions"),
     ("POST", "/api/v1/editions/{slug}/winners", "editions"),
     ("GET", "/api/v1/editions/{slug}/nominations", "screening"),

@@ -30,6 +30,14 @@ def test_a_jurors_vote_is_held_with_the_reason_juror(voting, staff):
     assert voting.tally(staff)["finalists"][0]["votes"] == 0
 
 
+def test_a_juror_spelling_their_address_otherwise_is_still_a_juror(voting):
+    list_juror(voting, "jurylid.een@gmail.com")
+    voting.vote("ｊｕｒｙｌｉｄ.een+x@ｇｍａｉｌ。com")
+    voting.deliver()
+    voting.confirm(voting.token("ｊｕｒｙｌｉｄ.een+x@ｇｍａｉｌ。com"))
+    assert [(v.status, v.reasons) for v in voting.votes()] == [("quarantined", ["juror"])]
+
+
 def test_a_juror_of_another_edition_votes_like_anyone(make_voting):
     other, voting = make_voting(), make_voting()
     list_juror(other, "jurylid.een@kuleuven.be")

@@ -27,7 +27,6 @@ def assert_limited_with_retry_after(response) -> None:
     [
         ("vote_limit_address", lambda n: "10.0.0.7"),
         ("vote_limit_network", lambda n: f"10.0.0.{n + 1}"),
-        ("vote_limit_overall", lambda n: f"10.{n}.0.1"),
     ],
 )
 def test_each_intake_limit_answers_429_with_retry_after(make_voting, setting, ip_of):
@@ -37,11 +36,41 @@ def test_each_intake_limit_answers_429_with_retry_after(make_voting, setting, ip
     assert len(voting.votes()) == 3
 
 
-def test_an_ipv6_network_is_its_64(make_voting):
-    voting = make_voting(vote_limit_network="2/minute")
+def test_the_overall_ceiling_answers_429_to_a_network_past_its_share(make_voting):
+    voting = make_voting(vote_limit_overall="3/minute", vote_limit_share="1/minute")
+    one_network = votes_until_limited(voting, 4, lambda n: f"10.0.0.{n + 1}")
+    assert one_network == [202] * 4  # one within its share, three under the ceiling
+    assert_limited_with_retry_after(voting.vote("nog.iemand@telenet.be", ip="10.0.0.9"))
+    assert voting.vote("buur@telenet.be", ip="10.0.1.9").status_code == 202  # within its own
+
+
+def test_an_ipv6_client_is_its_64(make_voting):
+    voting = make_voting(vote_limit_address="2/minute")
     ips = ["2001:db8:1:2::a", "2001:db8:1:2:ffff::b", "2001:db8:1:2::c", "2001:db8:1:3::a"]
     codes = [voting.vote(f"k{n}x@telenet.be", ip=ip).status_code for n, ip in enumerate(ips)]
     assert codes == [202, 202, 429, 202]
+
+
+def test_an_ipv6_network_is_its_48(make_voting):
+    voting = make_voting(vote_limit_network="3/minute")
+    rotated = [f"2001:db8:1:{n:x}::1" for n in range(4)]  # four /64s of one /48
+    codes = [voting.vote(f"k{n}x@telenet.be", ip=ip).status_code for n, ip in enumerate(rotated)]
+    assert codes == [202, 202, 202, 429]
+    assert voting.vote("ander@telenet.be", ip="2001:db8:2::1").status_code == 202
+    assert {v.network for v in voting.votes()} == {"2001:db8:1::/48", "2001:db8:2::/48"}
+
+
+def test_a_flood_from_one_48_leaves_honest_voters_of_other_networks_unlimited(make_voting):
+    voting = make_voting(
+        vote_limit_overall="10/minute",
+        vote_limit_share="3/minute",
+        vote_limit_network="1000/minute",
+        vote_limit_address="1000/minute",
+    )
+    flood = [voting.vote(f"bot{n}@telenet.be", ip=f"2001:db8:6:{n:x}::1") for n in range(60)]
+    assert [r.status_code for r in flood].count(202) == 13  # its share, then the ceiling
+    honest = [voting.vote(f"kiezer{n}@telenet.be", ip=f"10.{n}.0.1") for n in range(40)]
+    assert [r.status_code for r in honest] == [202] * 40
 
 
 def test_other_addresses_are_not_held_back_by_one(make_voting):

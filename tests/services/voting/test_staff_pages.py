@@ -8,6 +8,7 @@ import re
 import pytest
 
 from shared.auth import revoke_tokens
+from tests.services.voting.receipt_helpers import public_bulletin, voted
 from tests.services.voting.review_helpers import close, school_class
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -111,3 +112,11 @@ def test_the_integrity_page_waits_for_the_close(voting, token_for):
     client, _ = sign_in(voting, token_for("votes"))
     response = client.get(f"/staff/editions/{voting.slug}/integrity", headers=HTML)
     assert response.status_code == 409
+
+
+def test_the_integrity_page_shows_the_bulletin_s_fingerprint(voting, token_for):
+    voted(voting, "an@telenet.be")
+    close(voting)
+    client, _ = sign_in(voting, token_for("votes"))
+    page = client.get(f"/staff/editions/{voting.slug}/integrity", headers=HTML)
+    assert public_bulletin(voting.app, voting.slug)["sha256"] in page.get_data(as_text=True)

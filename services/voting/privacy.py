@@ -1,0 +1,52 @@
+"""A person's votes for a privacy request: exported, or made anonymous.
+
+The request names the person by the keyed hash of their normalised address, which is what
+voting keeps. Erasing replaces the hashes by random stand-ins and drops the networks and any
+clear address still waiting for its mail: the vote stays in the tally, without a person, and
+so do the staff decisions on it. A juror's entry (jurors may not vote) goes too.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from services.voting.models import Edition, Finalist, JurorPerson, Vote
+from shared.outbox_pruning import forget_mentions
+from shared.privacy import request_handler, tombstone
+
+
+def act(session: Session, person_hash: str, erase: bool) -> tuple[dict, dict]:
+    """Export or erase the votes of the person behind `person_hash`, in every edition."""
+    votes = list(session.scalars(select(Vote).where(Vote.person_hash == person_hash)))
+    juror_of = session.scalars(
+        select(JurorPerson.edition_id).where(JurorPerson.person_hash == person_hash)
+    ).all()
+    data = {"votes": [_view(session, v) for v in votes], "listed_as_juror": len(juror_of)}
+    if erase:
+        for vote in votes:
+            _forget(vote)
+        session.execute(delete(JurorPerson).where(JurorPerson.person_hash == person_hash))
+        forget_mentions(session, [person_hash])
+    return {"votes": len(votes), "listed_as_juror": len(juror_of)}, data
+
+
+def _forget(vote: Vote) -> None:
+    vote.person_hash, vote.shape_hash, vote.domain_hash = tombstone(), tombstone(), None
+    vote.email = vote.network = vote.confirm_network = vote.form_seconds = None
+
+
+def _view(session: Session, vote: Vote) -> dict:
+    edition = session.get(Edition, vote.edition_id)
+    finalist = session.get(Finalist, vote.finalist_id)
+    return {
+        "edition": edition.slug,
+        "finalist_id": vote.finalist_id,
+        "finalist": finalist.name if finalist else None,
+        "status": vote.status,
+        "cast_at": vote.created_at.isoformat(),
+        "confirmed_at": vote.confirmed_at.isoformat() if vote.confirmed_at else None,
+    }
+
+
+handle_request = request_handler("voting", act)

@@ -1,0 +1,115 @@
+"""Voting's review page: the votes held in quarantine, with the reasons in words, filtered
+by reason, network or finalist; staff release or reject the checked ones, or every held
+vote the filter matches, with a note. The decision goes through decisions.decide_in_bulk
+with the API's schema (one rule, two doors), so it lands in the audit log under the staff
+token's name and a closed edition's final tally goes out again.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from marshmallow import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from services.voting.decisions import decide_in_bulk, matching
+from services.voting.models import Edition, Finalist, Vote, VoteDecision
+from services.voting.report import REASON_LABELS
+from services.voting.review import edition_by_slug
+from shared.backends import backends
+from shared.finalists import finalists_of
+from shared.pagination import cursor_after, keyset_page
+from shared.schemas.review import BulkDecisionSchema, VoteQuerySchema
+from shared.staff_pages import staff_page
+
+bp = Blueprint("staff_review", __name__, url_prefix="/staff/editions/<slug>/review")
+PAGE = 50
+RULES = ("reason", "network", "finalist_id")
+LOGGED = 10  # the latest decisions shown under the form
+HELP = {
+    "filter": lazy_gettext("Kies eerst een reden in de filter: alle stemmen met die reden."),
+    "ids": lazy_gettext("Vink minstens één stem aan."),
+    "status": lazy_gettext("Kies of je de stemmen vrijgeeft of uitsluit."),
+    "note": lazy_gettext("Hoogstens 2000 tekens."),
+}
+FILTER_HELP = lazy_gettext("Kies een reden of finalist uit de lijst.")
+STATUS_NAMES = {
+    "unconfirmed": lazy_gettext("niet bevestigd"),
+    "counted": lazy_gettext("geteld"),
+    "quarantined": lazy_gettext("in quarantaine"),
+    "rejected": lazy_gettext("uitgesloten"),
+}
+
+
+@bp.get("")
+@staff_page("votes")
+def review(slug: str):
+    """The held votes matching the filter, a page at a time, and the decision form."""
+    try:
+        rules, errors = VoteQuerySchema().load(request.args), {}
+    except ValidationError as exc:
+        rules, errors = {}, dict.fromkeys(exc.messages, FILTER_HELP)
+    rules = {name: rules[name] for name in RULES if rules.get(name)}
+    with backends().sessions() as session:
+        edition = edition_by_slug(session, slug)
+        return _page(session, edition, rules, {}, errors, 422 if errors else 200)
+
+
+def _page(session: Session, edition: Edition, rules: dict, values: dict, errors: dict, status):
+    held = matching(edition.id, rules | {"status": "quarantined"})
+    after = cursor_after(str)
+    page = render_template(
+        "staff/review.html",
+        edition=edition,
+        page=keyset_page(session, held, Vote.id, PAGE, after),
+        total=session.scalar(select(func.count()).select_from(held.subquery())),
+        first=after is not None,
+        rules=rules,
+        values=values or {"status": "counted"},
+        errors=errors,
+        reasons=REASON_LABELS,
+        statuses=STATUS_NAMES,
+        names={f.id: f.name for f in finalists_of(session, Finalist, edition.id)},
+        log=_latest_decisions(session, edition),
+        here="review",
+    )
+    return page, status
+
+
+def _latest_decisions(session: Session, edition: Edition) -> list[VoteDecision]:
+    query = (
+        select(VoteDecision)
+        .join(Vote, Vote.id == VoteDecision.vote_id)
+        .where(Vote.edition_id == edition.id)
+        .order_by(VoteDecision.id.desc())
+    )
+    return list(session.scalars(query.limit(LOGGED)))
+
+
+@bp.post("")
+@staff_page("votes")
+def decide(slug: str):
+    """Release or reject the checked votes, or all held votes the filter matches."""
+    rules = {name: request.form[name] for name in RULES if request.form.get(name)}
+    values = {"status": request.form.get("status", ""), "note": request.form.get("note", "")}
+    body = values | _chosen(rules)
+    with backends().sessions.begin() as session:
+        edition = edition_by_slug(session, slug)
+        try:
+            result = decide_in_bulk(session, edition, BulkDecisionSchema().load(body), g.staff)
+        except ValidationError as exc:
+            errors = {name: HELP.get(name, HELP["ids"]) for name in exc.messages}
+            return _page(session, edition, rules, values, errors, 422)
+    changed, left = result["changed"], result["remaining"]
+    flash(_("%(n)d stemmen gewijzigd; nog %(left)d tegengehouden.", n=changed, left=left))
+    return redirect(url_for(".review", slug=slug, **rules), 303)
+
+
+def _chosen(rules: dict) -> dict:
+    """Which votes the form means: all held ones matching the filter (the button that says
+    so), else the checked ones."""
+    if request.form.get("scope") == "filter":
+        return {"filter": rules} if "reason" in rules else {"filter": {}}
+    return {"ids": request.form.getlist("ids")}

@@ -1,0 +1,147 @@
+"""The production rehearsal: the platform run as deploy/compose.yaml runs it, and the whole
+campaign played through it over HTTPS in Chromium.
+
+Debian's nginx with the project's own deploy/nginx/ configuration (tests/tls_proxy.py)
+terminates TLS with a certificate made for the run, in front of the three services under
+gunicorn (deploy/gunicorn.conf.py) with a worker and a relay each (bench/peak_stack.py,
+deploy/Procfile's processes), on fresh PostgreSQL databases and a Redis that keeps an
+append-only file, with compose's environment: the public URLs on https, TRUSTED_PROXIES=1,
+Secure cookies. The story is tests/e2e/test_campaign.py's, step for step: only the URLs,
+the browsers (which accept the run's certificate) and the wait for the real relays and
+workers differ. One stack for the session; it runs in the PostgreSQL pass of `make test`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import ssl
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from bench.peak_stack import Stack
+from shared.config import SERVICES
+from tests.e2e.test_campaign import Campaign, people, play_a_whole_edition  # noqa: F401
+from tests.tls_proxy import Proxy
+
+pytestmark = pytest.mark.slow
+
+BUSY = {
+    "rv_outbox_events": {"pending", "sent"},
+    "rv_queue_jobs": {"queued", "started", "scheduled"},
+}
+FAILED = {"rv_outbox_events": {"failed"}, "rv_queue_jobs": {"failed"}}
+QUIET = 1.3  # longer than a relay's interval (1 s): its periodic duties ran in between
+SETTLE_WITHIN = 60.0
+HTML = {"Accept": "text/html"}
+# The story's people fill forms faster than the robot and fraud floors expect (as there).
+STORY_SETTINGS = {"NOMINATION_MIN_FILL_SECONDS": "0", "FRAUD_MIN_FORM_SECONDS": "0"}
+
+
+class Rehearsal:
+    """The running platform behind its proxy."""
+
+    def __init__(self, stack: Stack, proxy: Proxy, urls: dict[str, str]):
+        self.stack, self.proxy, self.urls = stack, proxy, urls
+        self.tls = ssl.create_default_context(cafile=str(proxy.certificate))
+
+    def fetch(self, url: str, method: str = "GET", headers: dict | None = None, body=None):
+        """One request as a client outside would send it (the run's certificate trusted),
+        without following redirects: (status, headers, body)."""
+        request = urllib.request.Request(url, body, headers or {}, method=method)  # noqa: S310
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPSHandler(context=self.tls), NoRedirects
+        )
+        try:
+            with opener.open(request, timeout=10) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
+    def counts(self, service: str) -> dict[tuple[str, str], float]:
+        """The bus gauges of a service's /metrics, asked on its own port (as the monitoring
+        inside does): {(metric, state): value}."""
+        url = f"{self.stack.url(service)}/metrics"
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+            text = response.read().decode()
+        found: dict[tuple[str, str], float] = {}
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                if sample.name in BUSY:
+                    key = (sample.name, sample.labels["state"])
+                    found[key] = found.get(key, 0) + sample.value
+        return found
+
+    def busy(self) -> bool:
+        """Whether any event or job is still on its way (a failed one fails the test)."""
+        counts = [self.counts(service) for service in SERVICES]
+        failed = {k: v for c in counts for k, v in c.items() if k[1] in FAILED[k[0]] and v}
+        assert not failed, failed
+        return any(v for c in counts for k, v in c.items() if k[1] in BUSY[k[0]])
+
+    def settle(self) -> None:
+        """Wait until the bus has been quiet for longer than a relay's interval."""
+        end, quiet_since = time.monotonic() + SETTLE_WITHIN, None
+        while time.monotonic() < end:
+            if self.busy():
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since > QUIET:
+                return
+            time.sleep(0.1)
+        raise AssertionError("the bus did not settle")
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def compose_settings(proxy: Proxy) -> dict[str, str]:
+    """What deploy/compose.yaml sets beside the secrets (env.example's tunables as there)."""
+    settings = {"TRUSTED_PROXIES": "1", "SESSION_COOKIE_SECURE": "1", "WEB_CONCURRENCY": "2"}
+    settings |= {f"{s.upper()}_PUBLIC_URL": proxy.url(s) for s in SERVICES}
+    return settings | STORY_SETTINGS
+
+
+@pytest.fixture(scope="session")
+def rehearsal(request, tmp_path_factory):
+    """The platform behind nginx, for the whole session."""
+    if request.config.getoption("--database") != "postgresql":
+        pytest.skip("the rehearsal runs in the PostgreSQL pass (--database=postgresql)")
+    assert shutil.which("nginx"), "Debian's nginx is needed (make test installs it)"
+    folder = tmp_path_factory.mktemp("rehearsal")
+    proxy = Proxy(folder / "nginx")
+    postgres = request.getfixturevalue("postgres_server")
+    stack = Stack(folder / "stack", postgres, compose_settings(proxy), demo=False, appendonly=True)
+    try:
+        stack.start()
+        urls = proxy.start(stack.ports)
+        yield Rehearsal(stack, proxy, urls)
+    finally:
+        proxy.stop()
+        stack.stop()
+
+
+@pytest.fixture
+def campaign(rehearsal, over_tls, tmp_path) -> Campaign:
+    """The story's campaign on the rehearsal's stack, the staff's token from the CLI."""
+    token = rehearsal.stack.run_command("staff-token", "secretariaat").split()[-1]
+    staff = over_tls(extra_http_headers={"Authorization": f"Bearer {token}"})
+    mailbox = rehearsal.stack.mail_folder
+    return Campaign(rehearsal.urls, staff.request, mailbox, rehearsal.settle, tmp_path / "shots")
+
+
+@pytest.fixture
+def over_tls(people):  # noqa: F811 - test_campaign's people
+    """people(...) whose browsers accept the run's certificate."""
+    return lambda locale="nl-BE", **options: people(locale, ignore_https_errors=True, **options)
+
+
+@pytest.mark.postgresql_only
+def test_the_whole_edition_over_https_behind_nginx(campaign, over_tls):
+    play_a_whole_edition(campaign, over_tls)

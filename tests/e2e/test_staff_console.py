@@ -1,0 +1,260 @@
+"""A whole edition run by the secretariat through the staff pages only, in Chromium.
+
+A Dutch-speaking staff member creates the edition on the hub's form, moves the schedule,
+and screens the nominations on their pages; an English-speaking colleague (a browser
+asking for English) picks the finalists, releases a held vote on voting's review page,
+follows the jury, closes the rounds and publishes the winners under an embargo. The
+public nominate and vote, and a juror scores, as in test_campaign.py (the juror is invited
+through the jury's API: no page does that). Every staff page is checked with axe-core in
+Dutch and in English, at a desktop's width and a phone's, where nothing may scroll
+sideways; and photographed into tests/e2e/screenshots/staff/ (ignored by git).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Page
+
+from shared.config import SERVICES
+from shared.models import utcnow
+from shared.redis_server import free_port
+from tests.e2e.axe import blocking_violations, describe, install, overflowing
+from tests.e2e.test_campaign import (
+    INNOVATIONS,
+    JURY_MARKS,
+    SHOTS,
+    SLUG,
+    TITLE,
+    Campaign,
+    nominate,
+    people,  # noqa: F401  (a fixture)
+    score_as_juror,
+    vote,
+)
+from tests.factories import issue_token
+from tests.shared.bus_helpers import wait_for
+
+pytestmark = pytest.mark.slow
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+PHONE, DESKTOP = {"width": 360, "height": 740}, {"width": 1280, "height": 800}
+EMBARGO = dt.timedelta(seconds=4)
+ACCEPTED = ("Energiebib", "Fietsbieb Kortrijk")
+
+
+@pytest.fixture
+def console(make_env, stack, serve, people) -> Campaign:  # noqa: F811
+    """The three services on the ports their links name; a staff token named
+    "Secretariaat". Votes from one network past the second are held for review."""
+    ports = {service: free_port() for service in SERVICES}
+    env = make_env(**{f"{service.upper()}_PORT": str(port) for service, port in ports.items()})
+    apps = stack(
+        env, fraud_min_form_seconds=0.0, nomination_min_fill_seconds=0.0, fraud_flood_votes=2
+    )
+    urls = {service: serve(apps[service], ports[service]) for service in SERVICES}
+    token = issue_token(apps, "admin", name="Secretariaat")
+    api = people(extra_http_headers={"Authorization": f"Bearer {token}"}).request
+    console = Campaign(apps, urls, api, shots=SHOTS / "staff")
+    console.token = token
+    shutil.rmtree(console.shots, ignore_errors=True)
+    console.shots.mkdir(parents=True)
+    return console
+
+
+def staff_member(console: Campaign, people, locale: str) -> Page:  # noqa: F811
+    """A staff member's browser (axe-core in every page), signed in to the hub."""
+    page = people(locale)
+    install(page.context)
+    page.goto(console.urls["nominations"] + "/staff/")
+    check(console, page, "staff-sign-in", both=False)
+    sign_in(console, page)
+    return page
+
+
+def sign_in(console: Campaign, page: Page) -> None:
+    """On a service's sign-in page: paste the token and press the button. (Hub and voting
+    share their session cookie here, on one host: then voting needs no sign-in.)"""
+    if "/staff/login" not in page.url:
+        return
+    page.locator("#token").fill(console.token)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def check(console: Campaign, page: Page, name: str, both: bool = True) -> None:
+    """axe-core finds nothing serious on the page as shown, at either width, and nothing
+    scrolls sideways on a phone; photograph it. With `both`, the same for the page opened
+    again in the other language, and back in its own."""
+    own = page.locator("html").get_attribute("lang")
+    fits(page, f"{name} ({own})")
+    console.shoot(page, f"{name}-{own}")
+    if both:
+        url = page.url.split("?")[0]
+        other = "en" if own == "nl" else "nl"
+        page.goto(f"{url}?lang={other}")
+        fits(page, f"{name} ({other})")
+        page.goto(f"{url}?lang={own}")
+
+
+def fits(page: Page, name: str) -> None:
+    """No serious axe-core violation at a desktop's or a phone's width, and no sideways
+    scrolling on the phone; the tab is left at a desktop's width."""
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        found = blocking_violations(page)
+        assert not found, f"{name}, {size['width']} px:\n{describe(found)}"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{name}: {overflowing(page, PHONE['width'])}"
+    page.set_viewport_size(DESKTOP)
+
+
+def local(moment: dt.datetime) -> str:
+    """A moment as typed into a datetime-local field, in Brussels, to the second."""
+    return moment.astimezone(BRUSSELS).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def save_schedule(console: Campaign, page: Page, **moments: dt.datetime) -> None:
+    """On the edition's page: type new moments of the schedule and save it; voting and
+    jury follow (their relays and workers run)."""
+    page.locator(".staff-nav a").nth(1).click()  # the edition's overview
+    for name, moment in moments.items():
+        page.locator(f"#{name}").fill(local(moment))
+    page.locator("form button[type=submit]").last.click()
+    assert page.get_by_role("status").is_visible()
+    console.pump(rounds=2)
+
+
+def test_staff_run_a_whole_edition_through_their_pages(console: Campaign, people):  # noqa: F811
+    anna = staff_member(console, people, "nl-BE")
+    check(console, anna, "staff-editions")
+    create_edition(console, anna)
+    for innovation in INNOVATIONS:
+        nominate(console, people(), innovation)
+    save_schedule(console, anna, nominations_close=utcnow())
+    screen(console, anna)
+
+    sam = staff_member(console, people, "en-GB")
+    finalists = pick_finalists(console, sam)
+    save_schedule(console, sam, voting_open=utcnow())
+    for address, name in (("lotte@telenet.be", ACCEPTED[0]), ("mia@outlook.com", ACCEPTED[0])):
+        vote(console, people(), finalists[name], address)
+    vote(console, people(), finalists[ACCEPTED[1]], "pieter@proximus.be")  # held: one network
+    release_the_held_vote(console, sam)
+    score_as_juror(console, people(), JURY_MARKS)
+    follow_the_jury(console, sam)
+    now = utcnow()
+    save_schedule(console, sam, voting_close=now, jury_close=now)
+    publish_the_winners(console, sam, people())
+    read_the_other_staff_pages(console, sam)
+
+
+def create_edition(console: Campaign, page: Page) -> None:
+    """The new edition's form, every moment typed in Brussels time; a mistake first."""
+    page.get_by_role("link", name="Nieuwe editie").click()
+    check(console, page, "staff-new-edition")
+    hour, now = dt.timedelta(hours=1), utcnow()
+    page.locator("#title").fill(TITLE)
+    page.locator("#slug").fill("Niet Goed")
+    page.locator("#finalist_count").fill("2")
+    windows = ("nominations_open", "nominations_close", "voting_open", "voting_close", "jury_close")
+    for n, name in enumerate(windows):
+        page.locator(f"#{name}").fill(local(now + (n * 2 - 1) * hour))
+    page.get_by_role("button", name="Maak de editie aan").click()
+    assert page.locator("#slug-error").is_visible()
+    check(console, page, "staff-new-edition-errors", both=False)
+    page.locator("#slug").fill(SLUG)
+    page.get_by_role("button", name="Maak de editie aan").click()
+    assert page.get_by_role("heading", level=1).inner_text() == TITLE
+    check(console, page, "staff-edition")
+    console.pump()
+
+
+def screen(console: Campaign, page: Page) -> None:
+    """Accept two nominations and reject one, each from its own page, with a note."""
+    page.get_by_role("link", name="Nominaties", exact=True).first.click()
+    check(console, page, "staff-nominations")
+    for innovation in INNOVATIONS:
+        name = innovation["nominee_name"]
+        page.get_by_role("link", name=name).click()
+        assert innovation["problem"] in page.locator("main").inner_text()
+        decision = "Aanvaarden" if name in ACCEPTED else "Afwijzen"
+        page.get_by_label(decision).check()
+        page.get_by_label("Notitie").fill(f"{name}: besproken op 12 mei.")
+        page.get_by_role("button", name="Bewaar").click()
+        assert "door Secretariaat" in page.locator("main").inner_text()
+        if name == INNOVATIONS[0]["nominee_name"]:
+            check(console, page, "staff-nomination")
+        page.get_by_role("link", name="Alle nominaties").click()
+
+
+def pick_finalists(console: Campaign, page: Page) -> dict[str, str]:
+    """The English colleague checks the two accepted nominations; their ids by name."""
+    page.locator("main").get_by_role("link", name=TITLE).click()
+    page.get_by_role("link", name="Finalists", exact=True).first.click()
+    for name in ACCEPTED:
+        page.get_by_label(name).check()
+    page.get_by_role("button", name="Save the finalists").click()
+    assert page.get_by_role("status").is_visible()
+    check(console, page, "staff-finalists")
+    console.pump()
+    return {name: page.get_by_label(name).get_attribute("value") for name in ACCEPTED}
+
+
+def release_the_held_vote(console: Campaign, page: Page) -> None:
+    """From the hub's navigation to voting's review page (signing in there once), where
+    the vote held for its network is released with a note."""
+    page.get_by_role("link", name="Vote review").click()
+    sign_in(console, page)
+    assert "many votes from one network in a short time" in page.locator("main").inner_text()
+    check(console, page, "staff-review")
+    page.locator("input[name=ids]").first.check()
+    page.get_by_label("Release").check()
+    page.get_by_label("Note").fill("One family at one address.")
+    page.get_by_role("button", name="Save for the checked votes").click()
+    assert "1 votes changed; 0 still held." in page.get_by_role("status").inner_text()
+    check(console, page, "staff-review-done")
+
+
+def follow_the_jury(console: Campaign, page: Page) -> None:
+    """The jury's progress, from the navigation (signing in to the jury service once)."""
+    page.get_by_role("link", name="Jury", exact=True).click()
+    sign_in(console, page)
+    assert "Els De Vos" in page.locator("main").inner_text()
+    check(console, page, "staff-jury")
+
+
+def publish_the_winners(console: Campaign, page: Page, visitor: Page) -> None:
+    """The results name the winners by the rule; the colleague publishes them under an
+    embargo; the public winners page shows them only after it."""
+    page.get_by_role("link", name="Results").first.click()
+    main = page.locator("main")
+    assert "Both rounds are in" in main.inner_text()
+    for award, name in (("public", ACCEPTED[0]), ("jury", ACCEPTED[1])):
+        assert main.locator(f"input[name={award}]:checked + span").inner_text() == name
+    check(console, page, "staff-results")
+    publish_at = utcnow() + EMBARGO
+    page.get_by_label("Publication").fill(local(publish_at))
+    page.get_by_role("button", name="Publish the winners").click()
+    assert "Published by Secretariaat" in main.inner_text()
+    visitor.goto(console.urls["nominations"] + "/winnaars")
+    assert "nog niet bekendgemaakt" in visitor.locator("main").inner_text()
+    wait_for(lambda: utcnow() > publish_at, timeout=EMBARGO.total_seconds() + 5)
+    visitor.reload()
+    assert all(name in visitor.locator("main").inner_text() for name in ACCEPTED)
+    check(console, page, "staff-published")
+
+
+def read_the_other_staff_pages(console: Campaign, page: Page) -> None:
+    """The votes per hour, the integrity report and the failed events, from the navigation."""
+    page.get_by_role("link", name="Votes", exact=True).click()
+    check(console, page, "staff-votes-per-hour")
+    page.goto(f"{console.urls['voting']}/staff/editions/{SLUG}/integrity")
+    assert "Integrity report" in page.get_by_role("heading", level=1).inner_text()
+    check(console, page, "staff-integrity")
+    page.get_by_role("link", name="Failed events").click()
+    assert "No failed events." in page.locator("main").inner_text()
+    check(console, page, "staff-events")
