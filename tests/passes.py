@@ -6,7 +6,8 @@ deselects it (`-m "not engine_free"`); so does a module that says so itself (the
 accessibility). A test marked `postgresql_only` (the production rehearsal, on PostgreSQL
 by design) is never engine_free, and the SQLite pass deselects it. Each pass writes what
 passed to its --passes-record file, and `python -m tests.passes SQLITE_RECORD
-POSTGRESQL_RECORD` prints the passes per engine and fails when an engine-dependent test that passed on SQLite did not pass on PostgreSQL: a
+POSTGRESQL_RECORD` prints the passes per engine and fails when an engine-dependent test
+that passed on SQLite did not pass on PostgreSQL: a
 PostgreSQL pass that vanished, or skipped a part, cannot look green.
 """
 
