@@ -96,6 +96,7 @@ async def click(
     if attempt.link is None:
         return
     await asyncio.sleep(reading)
+    attempt.link = crowd.mailboxes.newest(attempt.email)  # as a person opens the newest mail
     for _ in range(TRIES):
         answer = await client.send("confirm", crowd.port, "GET", attempt.link)
         attempt.confirm = answer.status if answer else 0

@@ -130,8 +130,9 @@ class Mailboxes:
         """Read the mails that arrived since the last poll."""
         if not self.folder.exists():
             return
-        for path in self.folder.iterdir():
-            if path.name in self.seen or path.suffix != ".eml":
+        arrived = [p for p in self.folder.iterdir() if p.name not in self.seen]
+        for path in sorted(arrived, key=lambda p: p.stat().st_mtime_ns):  # oldest first
+            if path.suffix != ".eml":
                 continue
             self.seen.add(path.name)
             message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
@@ -149,10 +150,16 @@ class Mailboxes:
             await asyncio.sleep(interval)
 
     async def link_for(self, address: str, timeout: float) -> str | None:
-        """The first confirmation link mailed to `address`, waiting up to `timeout`."""
-        address = address.lower()
+        """The newest confirmation link mailed to `address`, waiting up to `timeout` for
+        the first."""
         try:
-            await asyncio.wait_for(self.arrived[address].wait(), timeout)
+            await asyncio.wait_for(self.arrived[address.lower()].wait(), timeout)
         except TimeoutError:
             return None
-        return self.links[address][0] if self.links[address] else None
+        return self.newest(address)
+
+    def newest(self, address: str) -> str | None:
+        """The newest confirmation link mailed to `address` so far: a vote cast again for
+        another finalist is confirmed only by the link mailed for it."""
+        links = self.links[address.lower()]
+        return links[-1] if links else None

@@ -20,8 +20,12 @@ graceful_timeout = 10
 keepalive = 5
 max_requests = 20000
 max_requests_jitter = 2000
-limit_request_line = 4094
-limit_request_fields = 100
+# The proxy in front bounds the request line and each header line (nginx's
+# large_client_header_buffers 4 8k, ingress-nginx's default too) and answers the contract's
+# JSON 414/431 past it; gunicorn's own limits sit at or above those bounds, so that its HTML
+# error page is never what a client behind the proxy gets.
+limit_request_line = 8190
+limit_request_fields = 32768
 limit_request_field_size = 8190
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"

@@ -8,10 +8,12 @@ revoke-token revoke a staff member's tokens in all three services
 worker       the rq worker of one service (wraps `rq worker` with the bus's settings)
 relay        the outbox relay of one service
 erase-voters erase the personal data of an edition's voters (hashes and counts stay)
+privacy      a person's data from every service (export), or their erasure (erase)
 """
 
 from __future__ import annotations
 
+import json
 import signal
 import tempfile
 import threading
@@ -160,6 +162,26 @@ def erase_voters_command(slug: str) -> None:
     finally:
         app.extensions["rv"].engine.dispose()
     click.echo(f"erased the personal data of {erased} vote(s) of {slug}")
+
+
+@cli.command("privacy")
+@click.argument("kind", type=click.Choice(("export", "erase")))
+@click.argument("email")
+@click.option("--wait", default=30.0, show_default=True, help="seconds to wait for the answers")
+def privacy_command(kind: str, email: str, wait: float) -> None:
+    """File a privacy request for the person behind EMAIL, as staff do through the API, and
+    print it as JSON once voting and jury have answered (their workers and relays must run)."""
+    from services.nominations.privacy_cli import file_and_wait
+
+    app = registry.create_app("nominations")
+    try:
+        with app.app_context():
+            shown, done = file_and_wait(email, kind, wait)
+    finally:
+        app.extensions["rv"].engine.dispose()
+    click.echo(json.dumps(shown, indent=2, ensure_ascii=False))
+    if not done:
+        raise click.ClickException("not every service answered in time; the request stays filed")
 
 
 @cli.command()

@@ -32,6 +32,8 @@ def _prepare_environment() -> tuple[dict, LocalRedis | None]:
         env.setdefault(f"{service.upper()}_PORT", str(port))
     # The local services speak plain HTTP on loopback: a Secure cookie would never come back.
     env.setdefault("SESSION_COOKIE_SECURE", "0")
+    # A local mail catcher (smtp://127.0.0.1:1025) speaks no TLS; production must.
+    env.setdefault("MAIL_ALLOW_PLAINTEXT", "1")
     config.secret_key(data)
     redis = None
     url_file = data / "redis.url"

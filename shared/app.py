@@ -8,7 +8,7 @@ from flask import Blueprint, Flask
 from sqlalchemy import MetaData
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shared import errors, http, limits, logs, metrics, openapi, ops, security, web
+from shared import errors, http, limits, logs, metrics, openapi, ops, privacy_page, security, web
 from shared.backends import make_backends
 from shared.bus_admin import bp as bus_admin_bp
 from shared.config import Settings
@@ -34,7 +34,9 @@ def build_app(
         SECRET_KEY=settings.secret_key,
         SECRET_KEY_FALLBACKS=list(settings.secret_key_fallbacks),
         MAX_CONTENT_LENGTH=settings.max_content_length,
-        SESSION_COOKIE_NAME=security.cookie_name("session", settings.session_cookie_secure),
+        # A cookie of its own per service: cookies do not tell ports apart, so services on
+        # one host name would otherwise overwrite each other's sessions (staff sign-ins).
+        SESSION_COOKIE_NAME=security.cookie_name(f"rv_{service}", settings.session_cookie_secure),
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -47,7 +49,7 @@ def build_app(
     metrics.init_app(app, gauges)
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=1, x_host=1)
-    for blueprint in (ops.bp, bus_admin_bp, *blueprints):
+    for blueprint in (ops.bp, bus_admin_bp, privacy_page.bp, *blueprints):
         app.register_blueprint(blueprint)
     http.init_app(app)
     limits.init_app(app, settings)

@@ -8,6 +8,7 @@ import tempfile
 from contextlib import suppress
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 SERVICES = ("nominations", "voting", "jury")
 DEFAULT_PORTS = {"nominations": 5001, "voting": 5002, "jury": 5003}
@@ -52,6 +53,12 @@ class Settings:
     # Key of the keyed hash of persons' addresses (shared/people.py), the same for voting and
     # jury; empty: derived from the secret key.
     voter_hash_key: str = ""
+    # How long people's data are kept (every service's privacy page says so): voters' networks
+    # and keyed hashes, days after voting_close; nominators' and nominees' names and
+    # addresses, and jurors' addresses, days after jury_close.
+    voter_retention_days: int = 90
+    nominee_retention_days: int = 180
+    juror_retention_days: int = 30
     # Staff sign-in attempts per client network and per token prefix (limits' notation), and
     # how long a staff page session lives on the server after its last use (seconds).
     staff_sign_in_limit_network: str = "30/hour"
@@ -149,6 +156,23 @@ def database_url(service: str, data_dir: Path, env: dict | None = None) -> str:
     return env.get(f"{service.upper()}_DATABASE_URL") or f"sqlite:///{data_dir / service}.db"
 
 
+def mail_url(data_dir: Path, env: dict) -> str:
+    """MAIL_URL, else the mail folder in the data folder. `smtp://` without `?starttls=1`
+    would send addresses and links in the clear: refused unless MAIL_ALLOW_PLAINTEXT=1 says
+    so (`make run` does, for a local mail catcher)."""
+    url = env.get("MAIL_URL") or f"file://{data_dir / 'outbox'}"
+    parts = urlsplit(url)
+    starttls = _flag(parse_qs(parts.query).get("starttls", ["0"])[-1], False)
+    allowed = _flag(env.get("MAIL_ALLOW_PLAINTEXT"), False)
+    if parts.scheme == "smtp" and not (starttls or allowed):
+        raise ConfigError(
+            "MAIL_URL: smtp:// without TLS sends addresses and links in the clear; use "
+            "smtps://host:465, or smtp://host:587?starttls=1, or set MAIL_ALLOW_PLAINTEXT=1 "
+            "for a mail server on this machine."
+        )
+    return url
+
+
 def _flag(value: str | None, default: bool) -> bool:
     return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
 
@@ -170,6 +194,12 @@ def _staff_settings(env: dict) -> dict:
     return {name: cast(env[name.upper()]) for name, cast in names.items() if env.get(name.upper())}
 
 
+def _retention_settings(env: dict) -> dict:
+    """The retention periods that are set (VOTER_RETENTION_DAYS ...)."""
+    names = ("voter_retention_days", "nominee_retention_days", "juror_retention_days")
+    return {name: int(env[name.upper()]) for name in names if env.get(name.upper())}
+
+
 def load(service: str, env: dict | None = None, cls: type[Settings] = Settings) -> Settings:
     """Read the settings of one service from the environment (os.environ by default); `cls`
     is the service's own Settings subclass, which reads its extra fields itself."""
@@ -181,7 +211,7 @@ def load(service: str, env: dict | None = None, cls: type[Settings] = Settings) 
         data_dir=data,
         database_url=database_url(service, data, env),
         redis_url=redis,
-        mail_url=env.get("MAIL_URL") or f"file://{data / 'outbox'}",
+        mail_url=mail_url(data, env),
         secret_key=secret_key(data, env),
         secret_key_fallbacks=tuple(k for k in env.get("SECRET_KEY_FALLBACKS", "").split(",") if k),
         trusted_proxies=int(env.get("TRUSTED_PROXIES", "0")),
@@ -194,5 +224,6 @@ def load(service: str, env: dict | None = None, cls: type[Settings] = Settings) 
         email_check_deliverability=_flag(env.get("EMAIL_CHECK_DELIVERABILITY"), False),
         voter_hash_key=env.get("VOTER_HASH_KEY", ""),
         **_staff_settings(env),
+        **_retention_settings(env),
         **cls.extra_from_env(env),
     )

@@ -9,6 +9,7 @@ rq queue. The consumer applies each event at most once, recording its id in
 from __future__ import annotations
 
 import logging
+import traceback
 import uuid
 from collections.abc import Callable, Iterable
 
@@ -144,10 +145,18 @@ def _apply_logged(session: Session, ev: dict, event_id: str, handlers: dict[str,
     except TRANSIENT:
         raise
     except Exception as exc:  # isolated in its savepoint, re-raised for the batch by consume
-        log.warning("event not applied", exc_info=True)
-        return f"{type(exc).__name__}: {exc}"
+        # Its class, a redacted message and where it happened: never the raw message, which
+        # may quote an address (it goes to the log and to rq's failed registry).
+        reason = logs.safe_error(exc)
+        log.warning("event not applied: %s", reason, extra={"trace": _frames(exc)})
+        return reason
     log.info("event applied" if fresh else "event applied meanwhile by another worker")
     return None
+
+
+def _frames(error: BaseException) -> str:
+    """Where `error` was raised: the traceback's frames without the error's message."""
+    return "".join(traceback.format_tb(error.__traceback__))
 
 
 def _apply_one(session: Session, ev: dict, event_id: str, handlers: dict[str, Handler]) -> bool:

@@ -27,6 +27,8 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # An incoming id is kept only when it is a plain token of at most 128 characters; anything
 # else (spaces, quotes, line breaks, a kilobyte) is replaced, so ids stay easy to grep.
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+ADDRESS = re.compile(r"[^\s<>()\[\]{},;:'\"]+@[^\s<>()\[\]{},;:'\"]+")
+TOKEN_LIKE = re.compile(r"[A-Za-z0-9_.-]{32,}")
 _CONTEXT: ContextVar[dict | None] = ContextVar("rv_log_context", default=None)
 access_log = logging.getLogger("rv.requests")
 
@@ -101,6 +103,13 @@ def configure(service: str, stream: TextIO | None = None) -> logging.Handler:
     root.addHandler(handler)
     root.setLevel(level())
     return handler
+
+
+def safe_error(error: BaseException) -> str:
+    """An error as logs and rq's failed registry may keep it: its class and its message
+    with every e-mail address and token-like string (link tokens, staff tokens) replaced."""
+    message = ADDRESS.sub("<address>", str(error))
+    return f"{type(error).__name__}: {TOKEN_LIKE.sub('<token>', message)}"
 
 
 def route() -> str:

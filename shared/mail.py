@@ -119,6 +119,18 @@ class SmtpServer:
             smtp.send_message(message)
 
 
+class MailNotSent(Exception):
+    """The SMTP server refused a message; the message of this error holds no address."""
+
+
+def _describe(error: smtplib.SMTPException) -> str:
+    """The refusal's class and SMTP code(s), never its text nor the recipients."""
+    codes = getattr(error, "smtp_code", None)
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = ",".join(sorted({str(code) for code, _ in error.recipients.values()}))
+    return f"{type(error).__name__} (SMTP {codes or 'error'})"
+
+
 class Mailer:
     """Sends messages to where MAIL_URL points: a folder of .eml files or an SMTP server."""
 
@@ -137,8 +149,13 @@ class Mailer:
             raise ValueError(f"MAIL_URL: unknown scheme {parts.scheme!r} (file, smtp or smtps)")
 
     def send(self, message: EmailMessage) -> None:
-        """Deliver one message; errors of the folder or the server propagate to the caller."""
+        """Deliver one message; errors of the folder or the server propagate to the caller.
+        A refusal by the server becomes MailNotSent with its class and code only: its own
+        text names the address, and the error is kept in logs and rq's failed registry."""
         if self._smtp is not None:
-            self._smtp.send(message)
+            try:
+                self._smtp.send(message)
+            except smtplib.SMTPException as error:
+                raise MailNotSent(_describe(error)) from None
         else:
             write_eml(self._folder, message)

@@ -21,10 +21,14 @@ ERROR_STATUSES = {
     "404": "not found",
     "409": "conflict or wrong phase",
     "413": "body too large",
+    "414": "request line (path and query) too long",
     "415": "not JSON",
     "422": "invalid fields",
     "429": "rate limited",
+    "431": "request headers too large",
 }
+# Any request can be too long in its line or headers: the proxy in front answers these.
+EVERY_OPERATION = ("414", "431")
 
 
 def build_spec(app: Flask, service: str) -> dict:
@@ -53,7 +57,7 @@ class ConventionsPlugin(BasePlugin):
     """Fills in what every operation of its kind shares, so a view's docstring holds only what
     is its own: the staff token on staff views (`staff_required`), the path parameters, and
     the errors the kind implies (401/403 staff, 404 a path parameter, 400 a query,
-    400/413/415/422 a body).
+    400/413/415/422 a body, 414/431 any request).
     """
 
     def operation_helper(self, path=None, operations=None, **kwargs) -> None:
@@ -80,7 +84,7 @@ def _add_path_parameters(path: str, operation: dict) -> None:
 
 
 def _implied_errors(path: str, operation: dict) -> tuple[str, ...]:
-    implied = ()
+    implied = EVERY_OPERATION
     if operation.get("security"):
         implied += ("401", "403")
     if "{" in path:

@@ -95,13 +95,15 @@ class Proxy:
         return f"{scheme}://{HOSTS[service]}:{self.ports[scheme]}"
 
     def configure(self, upstreams: dict[str, int]) -> Path:
-        """Write nginx.conf, service.conf and conf.d/default.conf; the main file's path."""
+        """Write nginx.conf, conf.d/default.conf, service.conf and errors.conf beside, as the
+        image holds them; the main file's path."""
         for sub in ("conf.d", "tmp"):
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
         template = (NGINX / "templates" / "default.conf.template").read_text()
         rendered = render(template, upstreams, self.ports, self.certificate.parent)
         (self.folder / "conf.d" / "default.conf").write_text(rendered)
-        shutil.copy(NGINX / "service.conf", self.folder / "service.conf")
+        for name in ("service.conf", "errors.conf"):
+            shutil.copy(NGINX / name, self.folder / name)
         user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read the run's files
         main = self.folder / "nginx.conf"
         main.write_text(MAIN_CONF.format(user=user, folder=self.folder))

@@ -3,7 +3,7 @@ with when), and any of them by its hash. Public once voting has closed, 404 befo
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
@@ -14,10 +14,9 @@ from shared.backends import backends
 from shared.editions import edition_or_404
 from shared.models import utcnow
 from shared.pagination import cursor_after, keyset_page, page_limit
-from shared.schemas.bulletin import BulletinSchema, BulletinVersionListSchema
+from shared.schemas.bulletin import BulletinVersionListSchema
 
 bp = Blueprint("bulletin_api", __name__, url_prefix="/api/v1")
-BULLETIN = BulletinSchema()
 NOT_YET = "The bulletin is published once voting has closed."
 
 
@@ -45,9 +44,9 @@ def get_bulletin(slug: str):
     """
     with backends().sessions() as session:
         shown = bulletin.public(session, edition_or_404(session, Edition, slug))
-        if shown is None:
-            raise NotFound(NOT_YET)
-        return jsonify(BULLETIN.dump(bulletin.body(shown)))
+    if shown is None:
+        raise NotFound(NOT_YET)
+    return answer(shown)
 
 
 @bp.get("/editions/<slug>/bulletins")
@@ -88,6 +87,16 @@ def get_bulletin_by_hash(slug: str, sha256: str):
     """
     with backends().sessions() as session:
         found = bulletin.by_hash(session, closed_edition(session, slug), sha256)
-        if found is None:
-            raise NotFound("No bulletin of this edition has this hash.")
-        return jsonify(BULLETIN.dump(bulletin.body(found)))
+    if found is None:
+        raise NotFound("No bulletin of this edition has this hash.")
+    return answer(found)
+
+
+def answer(shown: Bulletin) -> Response:
+    """The bulletin as JSON, tagged with its hash so that a reader who has it already gets
+    304, and kept a short while by caches (a decision may replace it)."""
+    response = Response(bulletin.body(shown), mimetype="application/json")
+    response.set_etag(shown.sha256)
+    response.cache_control.public = True
+    response.cache_control.max_age = backends().settings.bulletin_cache_seconds
+    return response.make_conditional(request)

@@ -30,11 +30,10 @@ class VotingSettings(config.Settings):
     confirm_limit_address: str = "60/minute"
     # Receipts looked up on the check page (check_web.py) per client address.
     check_limit_address: str = "30/minute"
+    # How long browsers and proxies may keep the public bulletin (a decision may replace it).
+    bulletin_cache_seconds: int = 60
     # How long a confirmation link stays valid (never beyond voting_close).
     vote_link_max_age: int = 48 * 3600
-    # Days after voting_close after which voters' personal data are erased.
-    voter_retention_days: int = 90
-
     # Fraud signals (services/voting/fraud.py).
     fraud_min_form_seconds: float = 3.0  # a person needs at least this long for the form
     fraud_flood_votes: int = 20  # votes from one network within the window that count at once

@@ -3,12 +3,13 @@
 A new person's vote is stored `unconfirmed` with its clear address, which stays only until
 the confirmation mail has gone (services/voting/jobs.py). A person who votes again gets the
 same answer, and their mail goes to the address they typed this time, kept on their vote
-until it is sent: while their vote is unconfirmed, it takes this new choice under a new id,
+until it is sent: while their vote is unconfirmed, it takes a new choice under a new id,
 so the links mailed before stop working and the person's own latest choice wins over one
-typed in their name; once confirmed, nothing changes and the mail says "you already voted".
-At most `vote_limit_person` such mails again: past it the answer stays the same, no mail
-goes and nothing changes, so neither the answer nor a 429 tells anyone whether an address
-voted. An unconfirmed vote expires with its link (services/voting/expiry.py).
+typed in their name (the same choice again keeps its id and links); once confirmed,
+nothing changes and the mail says "you already voted". At most `vote_limit_person` such
+mails again: past it the answer stays the same, no mail goes and nothing changes, so
+neither the answer nor a 429 tells anyone whether an address voted. An unconfirmed vote
+expires with its link (services/voting/expiry.py).
 
 The vote row is its own mail's outbox: a vote holding an address and no `mailed_at` is due a
 mail, which the relay's periodic duty (`queue_mails` in services/voting/jobs.py) hands to the
@@ -205,14 +206,16 @@ def _insert_vote(dialect: str):
     )
 
 
-# What a vote cast again replaces on an unconfirmed vote: the choice, under a new id.
+# What a vote cast again replaces on an unconfirmed vote: the choice (under a new id when it
+# is another finalist) and the facts the fraud signals judge.
 CHOICE = ("id", "finalist_id", "shape_hash", "domain_hash", "network", "form_seconds", "honeypot")
 
 
 def _vote_again(connection: Connection, edition_id: int, row: dict) -> None:
-    """A person votes again: their mail is due again, to the address typed now; an
-    unconfirmed vote takes the new choice under a new id (the links mailed for it stop
-    working) and moves its counter."""
+    """A person votes again: their mail is due again, to the address typed now. An
+    unconfirmed vote takes this vote's facts, and a new choice under a new id (the links
+    mailed for the old choice stop working) with its counter moved; the same choice keeps
+    its id, so a double submit or a retry leaves the first mail's link good."""
     earlier = connection.execute(
         select(VOTES.c.id, VOTES.c.finalist_id, VOTES.c.status)
         .where(VOTES.c.edition_id == edition_id, VOTES.c.person_hash == row["person_hash"])
@@ -221,14 +224,16 @@ def _vote_again(connection: Connection, edition_id: int, row: dict) -> None:
     if earlier is None:  # expired meanwhile (services/voting/expiry.py): nothing to mail
         return
     values = {"email": row["email"], "lang": row["lang"], "mailed_at": None}
+    changed = earlier.status == "unconfirmed" and earlier.finalist_id != row["finalist_id"]
     if earlier.status == "unconfirmed":
-        values |= {name: row[name] for name in CHOICE} | {"created_at": row["now"]}
+        values |= {name: row[name] for name in CHOICE if changed or name != "id"}
+        values["created_at"] = row["now"]
     moved = connection.execute(
         update(VOTES)
         .where(VOTES.c.id == earlier.id, VOTES.c.status == earlier.status)
         .values(**values)
     )
-    if moved.rowcount and earlier.status == "unconfirmed":
+    if moved.rowcount and changed:
         tally.add(connection, edition_id, earlier.finalist_id, "unconfirmed", -1)
         tally.add(connection, edition_id, row["finalist_id"], "unconfirmed", 1)
 

@@ -88,7 +88,9 @@ def test_redis_keeps_an_append_only_file_on_a_volume():
     assert any(volume.endswith(":/data") for volume in redis["volumes"])
 
 
-@pytest.mark.parametrize("mount", ["./nginx/templates", "./nginx/service.conf"])
+@pytest.mark.parametrize(
+    "mount", ["./nginx/templates", "./nginx/service.conf", "./nginx/errors.conf"]
+)
 def test_the_proxy_mounts_files_that_exist(mount):
     volumes = SERVICES["proxy"]["volumes"]
     assert any(v.startswith(f"{mount}:") for v in volumes)

@@ -30,7 +30,8 @@ def parsed(tmp_path_factory) -> dict:
     (etc / "nginx.conf").write_text("events {}\nhttp {\n    include conf.d/*.conf;\n}\n")
     template = (NGINX / "templates" / "default.conf.template").read_text()
     (etc / "conf.d" / "default.conf").write_text(template)
-    (etc / "service.conf").write_text((NGINX / "service.conf").read_text())
+    for name in ("service.conf", "errors.conf"):
+        (etc / name).write_text((NGINX / name).read_text())
     return crossplane.parse(str(etc / "nginx.conf"), strict=True, combine=True)
 
 
@@ -61,6 +62,8 @@ def proxied(parsed: dict) -> dict[str, tuple[str, list[dict]]]:
     routes = {}
     for server in (d["block"] for d in http(parsed) if d["directive"] == "server"):
         for location in (d["block"] for d in server if d["args"] == ["/"]):
+            if not args_of(location, "proxy_pass"):
+                continue  # the default server, which answers 421
             for (name,) in args_of(server, "server_name"):
                 routes[name] = (args_of(location, "proxy_pass")[0][0], server)
     return routes
@@ -71,10 +74,35 @@ def test_each_service_host_is_passed_to_its_upstream(parsed):
     assert routes == {f"${{{s.upper()}_HOST}}": f"http://{s}" for s in config.SERVICES}
 
 
+def tls_servers(parsed: dict) -> list[list[dict]]:
+    """The server blocks that listen with TLS (the services' and the default one)."""
+    servers = [d["block"] for d in http(parsed) if d["directive"] == "server"]
+    return [s for s in servers if any("ssl" in args for args in args_of(s, "listen"))]
+
+
 def test_each_service_host_answers_a_body_too_large_itself(parsed):
     for _, server in proxied(parsed).values():
-        assert args_of(server, "error_page") == [["413", "=", "@too_large"]]
+        assert ["413", "=", "@too_large"] in args_of(server, "error_page")
         assert ["@too_large"] in args_of(server, "location")
+
+
+@pytest.mark.parametrize(("status", "answer"), [("414", "414"), ("494", "431")])
+def test_every_tls_server_answers_a_line_too_long_in_json(parsed, status, answer):
+    for server in tls_servers(parsed):
+        ((_, _, location),) = [a for a in args_of(server, "error_page") if a[0] == status]
+        (block,) = (
+            d["block"] for d in server if d["directive"] == "location" and location in d["args"]
+        )
+        ((code, body),) = args_of(block, "return")
+        assert code == answer and json.loads(body)["error"]["code"]
+
+
+def test_gunicorn_takes_every_request_line_and_header_the_proxy_passes(parsed):
+    ((count, size),) = args_of(http(parsed), "large_client_header_buffers")
+    bound = int(size.removesuffix("k")) * 1024 - 2  # the line without its CRLF
+    assert GUNICORN["limit_request_line"] >= bound
+    assert GUNICORN["limit_request_field_size"] >= bound
+    assert GUNICORN["limit_request_fields"] * 4 >= int(count) * bound  # "a:b" is 3 bytes
 
 
 def test_each_upstream_is_a_web_service_of_compose_on_the_port_gunicorn_binds(parsed):

@@ -315,3 +315,11 @@ def _not_found(service: str) -> Callable[[Site, Page], None]:
 
 for _service in ("nominations", "voting", "jury"):
     shown(f"{_service}-404")(_not_found(_service))
+
+
+def _privacy(service: str) -> Callable[[Site, Page], None]:
+    return lambda site, tab: site.go(tab, service, "/privacy")
+
+
+for _service in ("nominations", "voting", "jury"):
+    shown(f"{_service}-privacy")(_privacy(_service))

@@ -101,7 +101,6 @@ class Campaign:
     settle: Callable[[], None]
     shots: Path = SHOTS  # where its pages are saved (emptied when the story starts)
     taken: list[str] = field(default_factory=list)
-    shots: Path = SHOTS  # where the photographs go
 
     def api(self, method: str, service: str, path: str, body: dict | None = None) -> dict:
         """A staff call to a service's API; the JSON it answers (asserting a 2xx)."""
@@ -327,15 +326,20 @@ def vote(campaign: Campaign, page: Page, finalist_id: str, address: str) -> str:
     return language
 
 
+JUROR = {"name": "Els De Vos", "email": "els.devos@kuleuven.be"}
+
+
 def score_as_juror(campaign: Campaign, page: Page, marks: dict[str, int]) -> None:
-    """Staff invite a juror; the juror logs in from the mail, switches the pages to
-    English, and gives every finalist one mark on each criterion, with a comment, and
-    submits."""
-    address = "els.devos@kuleuven.be"
-    juror = {"name": "Els De Vos", "email": address}
-    campaign.api("POST", "jury", f"/editions/{SLUG}/jurors", juror)
+    """Staff invite a juror through the API; the juror scores (score_from_the_mail)."""
+    campaign.api("POST", "jury", f"/editions/{SLUG}/jurors", JUROR)
     campaign.pump()
-    page.goto(campaign.link(address))
+    score_from_the_mail(campaign, page, marks)
+
+
+def score_from_the_mail(campaign: Campaign, page: Page, marks: dict[str, int]) -> None:
+    """The invited juror logs in from the mail, switches the pages to English, and gives
+    every finalist one mark on each criterion, with a comment, and submits."""
+    page.goto(campaign.link(JUROR["email"]))
     campaign.shoot(page, "jury-finalists-nl")
     page.get_by_role("link", name="English").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Your finalists"

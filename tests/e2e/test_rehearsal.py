@@ -13,6 +13,7 @@ workers differ. One stack for the session; it runs in the PostgreSQL pass of `ma
 
 from __future__ import annotations
 
+import json
 import shutil
 import ssl
 import time
@@ -25,7 +26,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from bench.peak_stack import Stack
 from shared.config import SERVICES
 from tests.e2e.test_campaign import Campaign, people, play_a_whole_edition  # noqa: F401
-from tests.tls_proxy import Proxy
+from tests.factories import edition_body, iso
+from tests.tls_proxy import HOSTS, Proxy
 
 pytestmark = pytest.mark.slow
 
@@ -37,6 +39,8 @@ FAILED = {"rv_outbox_events": {"failed"}, "rv_queue_jobs": {"failed"}}
 QUIET = 1.3  # longer than a relay's interval (1 s): its periodic duties ran in between
 SETTLE_WITHIN = 60.0
 HTML = {"Accept": "text/html"}
+YEAR = 365 * 86400
+WINDOWS = ("nominations_open", "nominations_close", "voting_open", "voting_close", "jury_close")
 # The story's people fill forms faster than the robot and fraud floors expect (as there).
 STORY_SETTINGS = {"NOMINATION_MIN_FILL_SECONDS": "0", "FRAUD_MIN_FORM_SECONDS": "0"}
 
@@ -127,11 +131,16 @@ def rehearsal(request, tmp_path_factory):
         stack.stop()
 
 
+@pytest.fixture(scope="session")
+def staff_token(rehearsal) -> str:
+    """A staff token (admin), made as an operator makes one: with the CLI."""
+    return rehearsal.stack.run_command("staff-token", "secretariaat").split()[-1]
+
+
 @pytest.fixture
-def campaign(rehearsal, over_tls, tmp_path) -> Campaign:
-    """The story's campaign on the rehearsal's stack, the staff's token from the CLI."""
-    token = rehearsal.stack.run_command("staff-token", "secretariaat").split()[-1]
-    staff = over_tls(extra_http_headers={"Authorization": f"Bearer {token}"})
+def campaign(rehearsal, staff_token, over_tls, tmp_path) -> Campaign:
+    """The story's campaign on the rehearsal's stack."""
+    staff = over_tls(extra_http_headers={"Authorization": f"Bearer {staff_token}"})
     mailbox = rehearsal.stack.mail_folder
     return Campaign(rehearsal.urls, staff.request, mailbox, rehearsal.settle, tmp_path / "shots")
 
@@ -145,3 +154,85 @@ def over_tls(people):  # noqa: F811 - test_campaign's people
 @pytest.mark.postgresql_only
 def test_the_whole_edition_over_https_behind_nginx(campaign, over_tls):
     play_a_whole_edition(campaign, over_tls)
+
+
+# What only the proxy and TLS show: each asked as a client outside would ask it.
+
+ONCE = ("Strict-Transport-Security", "Content-Security-Policy", "X-Content-Type-Options")
+ONCE += ("Referrer-Policy", "X-Frame-Options")
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_header_of_a_tls_site_is_sent_once(rehearsal, service):
+    status, headers, _ = rehearsal.fetch(rehearsal.urls[service] + "/", headers=HTML)
+    assert status == 200
+    assert {name: len(headers.get_all(name) or ()) for name in ONCE} == dict.fromkeys(ONCE, 1)
+    cookies = headers.get_all("Set-Cookie") or []
+    assert all(c.startswith("__Host-") and "Secure" in c for c in cookies)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_metrics_are_not_served_through_the_proxy(rehearsal, service):
+    status, _, body = rehearsal.fetch(rehearsal.urls[service] + "/metrics")
+    assert status == 404 and json.loads(body)["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_health_through_the_proxy_says_only_ok_or_not(rehearsal, service):
+    status, _, body = rehearsal.fetch(rehearsal.urls[service] + "/healthz")
+    assert (status, json.loads(body)) == (200, {"status": "ok"})
+
+
+def test_plain_http_is_sent_to_https(rehearsal):
+    url = rehearsal.proxy.url("voting", "http") + "/stemmen?x=1"
+    status, headers, _ = rehearsal.fetch(url)
+    assert (status, headers["Location"]) == (301, f"https://{HOSTS['voting']}/stemmen?x=1")
+
+
+def test_an_unknown_host_is_refused(rehearsal):
+    headers = {"Host": "elders.example"}
+    status, _, _ = rehearsal.fetch(rehearsal.urls["voting"] + "/", headers=headers)
+    assert status == 421
+
+
+@pytest.mark.parametrize(
+    ("length", "status", "code"),
+    [(6000, 404, "not_found"), (9000, 414, "request_uri_too_large")],
+)
+def test_a_long_request_line_gets_the_contracts_json(rehearsal, length, status, code):
+    url = rehearsal.urls["nominations"] + "/" + "x" * length
+    answer, headers, body = rehearsal.fetch(url)
+    assert (answer, headers.get_content_type()) == (status, "application/json")
+    assert json.loads(body)["error"]["code"] == code
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [({f"X-Extra-{i}": "x" for i in range(150)}, 200), ({"X-Big": "x" * 9000}, 431)],
+    ids=["150 headers", "one header of 9000 bytes"],
+)
+def test_long_or_many_headers_get_the_contracts_json(rehearsal, headers, status):
+    answer, got, body = rehearsal.fetch(rehearsal.urls["voting"] + "/healthz", headers=headers)
+    assert (answer, got.get_content_type()) == (status, "application/json")
+    assert "error" in json.loads(body) if status != 200 else json.loads(body)["status"] == "ok"
+
+
+def test_a_body_too_large_gets_the_contracts_json(rehearsal):
+    url = rehearsal.urls["voting"] + "/api/v1/editions/x/votes"
+    headers = {"Content-Type": "application/json"}
+    status, _, body = rehearsal.fetch(url, "POST", headers, b"{" + b" " * 70_000 + b"}")
+    assert (status, json.loads(body)["error"]["code"]) == (413, "request_entity_too_large")
+
+
+def test_the_json_api_over_https(rehearsal, staff_token):
+    hub = rehearsal.urls["nominations"]
+    # Long over, so that the campaign's edition stays the current one.
+    past = {name: iso(-YEAR + hour * 3600) for hour, name in enumerate(WINDOWS)}
+    body = json.dumps(edition_body("https-api", **past)).encode()
+    bearer = {"Authorization": f"Bearer {staff_token}", "Content-Type": "application/json"}
+    status, _, _ = rehearsal.fetch(f"{hub}/api/v1/editions", "POST", bearer, body)
+    assert status == 201
+    status, _, shown = rehearsal.fetch(f"{hub}/api/v1/editions/https-api")
+    assert (status, json.loads(shown)["slug"]) == (200, "https-api")
+    status, _, refused = rehearsal.fetch(f"{hub}/api/v1/editions", "POST", {}, body)
+    assert (status, json.loads(refused)["error"]["code"]) == (401, "unauthorized")

@@ -3,9 +3,9 @@
 A Dutch-speaking staff member creates the edition on the hub's form, moves the schedule,
 and screens the nominations on their pages; an English-speaking colleague (a browser
 asking for English) picks the finalists, releases a held vote on voting's review page,
-follows the jury, closes the rounds and publishes the winners under an embargo. The
-public nominate and vote, and a juror scores, as in test_campaign.py (the juror is invited
-through the jury's API: no page does that). Every staff page is checked with axe-core in
+invites the juror on the jury's page, closes the rounds and publishes the winners under
+an embargo. The public nominate and vote, and the juror scores, as in test_campaign.py.
+Each service asks for its own sign-in once. Every staff page is checked with axe-core in
 Dutch and in English, at a desktop's width and a phone's, where nothing may scroll
 sideways; and photographed into tests/e2e/screenshots/staff/ (ignored by git).
 """
@@ -13,6 +13,7 @@ sideways; and photographed into tests/e2e/screenshots/staff/ (ignored by git).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import shutil
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ from shared.redis_server import free_port
 from tests.e2e.axe import blocking_violations, describe, install, overflowing
 from tests.e2e.test_campaign import (
     INNOVATIONS,
+    JUROR,
     JURY_MARKS,
     SHOTS,
     SLUG,
@@ -32,10 +34,12 @@ from tests.e2e.test_campaign import (
     Campaign,
     nominate,
     people,  # noqa: F401  (a fixture)
-    score_as_juror,
+    run_the_bus,
+    score_from_the_mail,
     vote,
 )
 from tests.factories import issue_token
+from tests.mailbox import mail_folder
 from tests.shared.bus_helpers import wait_for
 
 pytestmark = pytest.mark.slow
@@ -58,7 +62,8 @@ def console(make_env, stack, serve, people) -> Campaign:  # noqa: F811
     urls = {service: serve(apps[service], ports[service]) for service in SERVICES}
     token = issue_token(apps, "admin", name="Secretariaat")
     api = people(extra_http_headers={"Authorization": f"Bearer {token}"}).request
-    console = Campaign(apps, urls, api, shots=SHOTS / "staff")
+    settle = functools.partial(run_the_bus, apps)
+    console = Campaign(urls, api, mail_folder(apps["nominations"]), settle, SHOTS / "staff")
     console.token = token
     shutil.rmtree(console.shots, ignore_errors=True)
     console.shots.mkdir(parents=True)
@@ -76,10 +81,8 @@ def staff_member(console: Campaign, people, locale: str) -> Page:  # noqa: F811
 
 
 def sign_in(console: Campaign, page: Page) -> None:
-    """On a service's sign-in page: paste the token and press the button. (Hub and voting
-    share their session cookie here, on one host: then voting needs no sign-in.)"""
-    if "/staff/login" not in page.url:
-        return
+    """On a service's sign-in page: paste the token and press the button."""
+    assert "/staff/login" in page.url
     page.locator("#token").fill(console.token)
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
@@ -144,8 +147,9 @@ def test_staff_run_a_whole_edition_through_their_pages(console: Campaign, people
         vote(console, people(), finalists[name], address)
     vote(console, people(), finalists[ACCEPTED[1]], "pieter@proximus.be")  # held: one network
     release_the_held_vote(console, sam)
-    score_as_juror(console, people(), JURY_MARKS)
-    follow_the_jury(console, sam)
+    invite_the_juror(console, sam)
+    score_from_the_mail(console, people(), JURY_MARKS)
+    console.pump()
     now = utcnow()
     save_schedule(console, sam, voting_close=now, jury_close=now)
     publish_the_winners(console, sam, people())
@@ -219,12 +223,17 @@ def release_the_held_vote(console: Campaign, page: Page) -> None:
     check(console, page, "staff-review-done")
 
 
-def follow_the_jury(console: Campaign, page: Page) -> None:
-    """The jury's progress, from the navigation (signing in to the jury service once)."""
+def invite_the_juror(console: Campaign, page: Page) -> None:
+    """On the jury's page, from the navigation (signing in to the jury service once), the
+    colleague invites the juror; the login link goes out by mail."""
     page.get_by_role("link", name="Jury", exact=True).click()
     sign_in(console, page)
-    assert "Els De Vos" in page.locator("main").inner_text()
+    page.get_by_label("Name", exact=True).fill(JUROR["name"])
+    page.get_by_label("Email address").fill(JUROR["email"])
+    page.get_by_role("button", name="Invite").click()
+    assert JUROR["name"] in page.get_by_role("status").inner_text()
     check(console, page, "staff-jury")
+    console.pump()
 
 
 def publish_the_winners(console: Campaign, page: Page, visitor: Page) -> None:

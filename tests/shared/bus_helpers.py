@@ -45,6 +45,22 @@ def in_context(app: Flask, duty):
     return run
 
 
+def pump(apps: dict, rounds: int = 6) -> None:
+    """Let every app's relay (its periodic duties, then a sweep) and worker move what is due,
+    round after round until nothing moves: events that cause events travel all the way."""
+    for _ in range(rounds):
+        moved = 0
+        for app in apps.values():
+            with app.app_context():
+                relay(app).tick()
+            swept = relay(app).sweep()
+            moved += swept["dispatched"] + swept.get("acked", 0)
+        for app in apps.values():
+            drain(app)
+        if not moved:
+            return
+
+
 def outbox_states(app: Flask) -> dict[str, int]:
     """How many outbox rows of the app are in each state."""
     with app.extensions["rv"].sessions() as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rq.job import Job
 from rq.registry import FailedJobRegistry
 from sqlalchemy import select
 
@@ -158,6 +159,28 @@ def test_staff_see_the_poison_event_where_it_failed(poisoned):
     items = staff_get(apps["voting"], "/api/v1/events/failed", token).get_json()["items"]
     assert [e["id"] for e in items[0]["events"]] == [poison]
     assert "no handler" in items[0]["error"]
+
+
+def test_a_failed_event_keeps_no_address_where_it_failed(stack, test_handler):
+    address = "lotte.janssens@telenet.be"
+
+    def refused(session, payload):
+        raise ValueError(f"550 5.1.1 <{address}>: Recipient address rejected")
+
+    test_handler["test.refused"] = refused
+    apps = stack(retry_intervals=(0, 0))
+    publish_to_voting(apps["nominations"], "test.refused")
+    for _ in range(3):
+        relay(apps["nominations"]).sweep()
+        drain(apps["voting"])
+    b = apps["voting"].extensions["rv"]
+    registry = FailedJobRegistry(queue=queue(b.redis, b.settings.queue_name()))
+    jobs = Job.fetch_many(registry.get_job_ids(), connection=b.redis)
+    kept = [job.latest_result().exc_string for job in jobs]  # the whole traceback rq keeps
+    listed = staff_get(apps["voting"], "/api/v1/events/failed", issue_token(apps, "events"))
+    assert listed.get_json()["items"] and kept
+    assert address not in listed.get_data(as_text=True) + repr(kept)
+    test_handler.pop("test.refused")
 
 
 def test_staff_see_the_poison_event_in_the_producers_outbox(poisoned):

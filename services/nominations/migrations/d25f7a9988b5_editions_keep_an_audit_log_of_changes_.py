@@ -1,7 +1,7 @@
 """Editions keep an audit log of changes and when their rules were fixed
 
 Revision ID: d25f7a9988b5
-Revises: df4c059875d5
+Revises: dfa2ccfb167d
 Create Date: 2026-12-06 20:11:08.653639
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import shared.db
 
 revision = "d25f7a9988b5"
-down_revision = "df4c059875d5"
+down_revision = "dfa2ccfb167d"
 branch_labels = None
 depends_on = None
 

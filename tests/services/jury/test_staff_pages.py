@@ -44,3 +44,15 @@ def test_staff_without_the_jury_right_are_refused(jury, contest):
 def test_staff_download_the_csv(jury, contest):
     response = signed_in(jury, "jury").get(f"/staff/editions/{contest.slug}/scores.csv")
     assert response.mimetype == "text/csv"
+
+
+def test_staff_invite_a_juror_from_the_page_as_through_the_api(jury, contest):
+    client = signed_in(jury, "jury")
+    path = f"/staff/editions/{contest.slug}"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path, headers=HTML).text)
+    form = {"csrf_token": token.group(1), "name": "Els De Vos", "email": "els@kuleuven.be"}
+    response = client.post(f"{path}/jurors", data=form | {"lang": "en"}, headers=HTML)
+    assert (response.status_code, response.location) == (303, path)
+    assert "Els De Vos" in client.get(path, headers=HTML).text
+    again = client.post(f"{path}/jurors", data=form | {"lang": "nl"}, headers=HTML)
+    assert again.status_code == 422 and 'id="email-error"' in again.text

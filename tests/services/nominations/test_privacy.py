@@ -5,100 +5,26 @@ relays and workers move the events in between (`pump`)."""
 from __future__ import annotations
 
 import importlib
-import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from redis import Redis
 from sqlalchemy import select
 
 from services.jury.models import Juror
-from services.nominations.confirmation import confirm_link
 from services.nominations.models import Nomination, Nominator
 from services.voting.models import Vote
 from shared.people import identify
-from tests.factories import edition_body, iso, issue_token
-from tests.mailbox import read_mails
-from tests.services.nominations.conftest import nomination_body
-from tests.shared.bus_helpers import drain, relay
-
-BERT = "Bert.Lenaerts@gmail.com"  # nominator, voter and juror, in three spellings
-HANNE = "hanne@warmwonen.be"  # a nominee
-VOTE_LINK = re.compile(r"https?://\S+(/votes/confirm/\S+)")
-
-
-def pump(apps: dict, rounds: int = 6) -> None:
-    """Let every service's relay and worker move what is due, until nothing moves."""
-    for _ in range(rounds):
-        moved = 0
-        for app in apps.values():
-            with app.app_context():
-                relay(app).tick()
-            swept = relay(app).sweep()
-            moved += swept["dispatched"] + swept.get("acked", 0)
-        for app in apps.values():
-            drain(app)
-        if not moved:
-            return
+from tests.factories import issue_token
+from tests.services.nominations.privacy_helpers import BERT, HANNE, build_campaign
+from tests.shared.bus_helpers import pump
 
 
 @pytest.fixture
-def campaign(apps, token_for, tmp_path):
-    """An edition whose voting is open, with Bert's nomination of Hanne's innovation among
-    its finalists, Bert's counted vote (as bertlenaerts+rv@gmail.com) and Bert as a juror
-    (as b.e.r.t.lenaerts@googlemail.com); returns the admin headers and the edition's slug."""
-    staff = {"Authorization": f"Bearer {token_for('admin')}"}
-    hub = apps["nominations"].test_client()
-    body = edition_body(finalist_count=3)
-    assert hub.post("/api/v1/editions", json=body, headers=staff).status_code == 201
-    ids = [_nominate(apps, body["slug"], i) for i in range(3)]
-    for nomination_id in ids:
-        decision = {"status": "accepted"}
-        response = hub.patch(f"/api/v1/nominations/{nomination_id}", json=decision, headers=staff)
-        assert response.status_code == 200
-    _patch(hub, body["slug"], staff, nominations_close=iso(-5))
-    chosen = {"nomination_ids": ids}
-    put = hub.put(f"/api/v1/editions/{body['slug']}/finalists", json=chosen, headers=staff)
-    assert put.status_code == 200
-    _patch(hub, body["slug"], staff, voting_open=iso(-1))
-    pump(apps)
-    _vote(apps, body["slug"], ids[0], "bertlenaerts+rv@gmail.com", tmp_path / "outbox")
-    juror = {"name": "Bert Lenaerts", "email": "b.e.r.t.lenaerts@googlemail.com"}
-    jury = apps["jury"].test_client()
-    response = jury.post(f"/api/v1/editions/{body['slug']}/jurors", json=juror, headers=staff)
-    assert response.status_code == 201, response.get_json()
-    pump(apps)
-    return staff, body["slug"]
-
-
-def _nominate(apps, slug: str, i: int) -> str:
-    changes = {"nominator_name": "Bert Lenaerts", "nominator_email": BERT} if i == 0 else {}
-    if i == 0:
-        changes |= {"nominee_name": "Hanne Maes", "nominee_email": HANNE}
-    client = apps["nominations"].test_client()
-    body = nomination_body(i, **changes)
-    response = client.post(f"/api/v1/editions/{slug}/nominations", json=body)
-    assert response.status_code == 202, response.get_json()
-    with apps["nominations"].app_context(), apps["nominations"].extensions["rv"].sessions() as s:
-        nominator = s.scalar(select(Nominator).order_by(Nominator.created_at.desc()).limit(1))
-        link = confirm_link(nominator.id)
-    assert client.get(urlsplit(link).path).status_code == 200
-    return response.get_json()["id"]
-
-
-def _patch(client, slug: str, staff: dict, **changes) -> None:
-    response = client.patch(f"/api/v1/editions/{slug}", json=changes, headers=staff)
-    assert response.status_code == 200, response.get_json()
-
-
-def _vote(apps, slug: str, finalist_id: str, email: str, outbox: Path) -> None:
-    client = apps["voting"].test_client()
-    body = {"finalist_id": finalist_id, "email": email}
-    assert client.post(f"/api/v1/editions/{slug}/votes", json=body).status_code == 202
-    pump(apps)
-    text = read_mails(outbox, email)[-1].get_body(("plain",)).get_content()
-    assert client.get(VOTE_LINK.search(text).group(1)).status_code == 200
+def campaign(apps, staff, tmp_path):
+    """Bert in every role of an edition whose voting is open (privacy_helpers.py); returns the
+    admin headers and the edition's slug."""
+    return staff, build_campaign(apps, staff, tmp_path / "outbox")
 
 
 def _request(apps, staff: dict, email: str, kind: str) -> dict:

@@ -126,3 +126,13 @@ def test_the_same_figures_keep_their_bulletin(voting):
 def test_an_unknown_hash_is_404(voting):
     close(voting)
     assert get(voting, "/api/v1/editions/{slug}/bulletins/" + "0" * 64).status_code == 404
+
+
+def test_a_reader_who_has_the_bulletin_gets_304_by_its_hash(voting):
+    voted(voting, "an@telenet.be")
+    close(voting)
+    first = get(voting, BULLETIN)
+    sha256 = first.get_json()["sha256"]
+    assert first.headers["ETag"] == f'"{sha256}"'
+    assert get(voting, BULLETIN, headers={"If-None-Match": f'"{sha256}"'}).status_code == 304
+    assert get(voting, BULLETIN, headers={"If-None-Match": '"ander"'}).status_code == 200

@@ -81,3 +81,13 @@ def test_a_link_used_after_its_vote_expired_changes_nothing(voting):
     ):
         confirmation.confirm_vote(db, vote.id, moment)
     assert [v.status for v in voting.votes()] == ["unconfirmed"]
+
+
+def test_the_same_choice_again_keeps_the_first_mails_link_good(voting, staff):
+    voting.vote(HANNE, finalist=2)
+    voting.deliver()
+    first_link = voting.token(HANNE)
+    voting.vote(HANNE, finalist=2)  # a double submit, or a retry after no answer
+    voting.deliver()
+    assert voting.confirm(first_link).status_code == 200
+    assert [f["votes"] for f in voting.tally(staff)["finalists"]] == [0, 0, 1]
