@@ -73,8 +73,8 @@ def test_choosing_during_nominations_is_409(hub):
 
 
 def finalist_ids(hub) -> list[str]:
-    """The ids of the finalists the public reads."""
-    response = hub.client.get(f"/api/v1/editions/{hub.slug}/finalists")
+    """The ids of the finalists, as staff read them (the public only from voting_open)."""
+    response = hub.get("/api/v1/editions/{slug}/finalists")
     return [f["id"] for f in response.get_json()["finalists"]]
 
 
