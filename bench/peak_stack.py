@@ -86,7 +86,11 @@ class Stack:
         self.wait_healthy()
 
     def stop(self) -> None:
-        """Stop every process and Redis, and drop the databases."""
+        """Stop every process (all asked at once, then waited for) and Redis, and drop the
+        databases."""
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
         for name in list(self.processes):
             self.terminate(name)
         self.redis.stop()

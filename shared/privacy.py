@@ -3,7 +3,6 @@ act on the service's own records of the person, and send the answer back by even
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session
@@ -38,9 +37,3 @@ def request_handler(service: str, act: Act) -> Handler:
         publish(session, event, ["nominations"])
 
     return handle
-
-
-def tombstone() -> str:
-    """A random stand-in for an erased keyed hash: keeps a unique column unique and links
-    to nobody."""
-    return secrets.token_hex(32)

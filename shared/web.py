@@ -9,6 +9,7 @@ token (Flask-WTF); the JSON API is exempt, as it takes no cookies for authority.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, render_template, request, session
 from flask_babel import Babel, get_locale, gettext
@@ -79,6 +80,12 @@ def translated(text: str) -> str:
     return gettext(text)
 
 
+def with_language(code: str) -> str:
+    """The link to this page in language `code`: its query kept (a shared link's ?via=),
+    ?lang= set."""
+    return "?" + urlencode(request.args.to_dict() | {"lang": code})
+
+
 def site_home() -> str:
     """The campaign's home page (the hub's), where the header's name leads from any service."""
     return backends().settings.public_url("nominations") + "/"
@@ -102,5 +109,10 @@ def init_app(app: Flask) -> None:
     for blueprint in app.blueprints.values():
         if (blueprint.url_prefix or "").startswith("/api"):
             csrf.exempt(blueprint)
-    app.jinja_env.globals.update(languages=LANGUAGES, get_locale=get_locale, site_home=site_home)
+    app.jinja_env.globals.update(
+        languages=LANGUAGES,
+        get_locale=get_locale,
+        site_home=site_home,
+        with_language=with_language,
+    )
     app.jinja_env.filters.update(local_moment=local_moment, translated=translated)

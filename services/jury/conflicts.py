@@ -52,7 +52,7 @@ class Marks(NamedTuple):
 def marks(juror: Juror) -> Marks:
     """The juror's marks (no domain at a public mailbox provider)."""
     domain = normalise(juror.email).rpartition("@")[2]
-    if domain in PUBLIC_PROVIDERS:
+    if "@" not in juror.email or domain in PUBLIC_PROVIDERS:  # erased, or a provider's
         return Marks(fold(juror.organisation), None, None)
     hashed = identify(backends().settings, juror.email).domain_hash
     return Marks(fold(juror.organisation), domain, hashed)

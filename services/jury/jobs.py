@@ -23,6 +23,7 @@ from services.jury.login import link_token
 from services.jury.models import Edition, Finalist, Juror, LoginLink, Reminder
 from services.jury.privacy import handle_request
 from services.jury.reminders import MAIL_REMINDER, remind_due
+from services.jury.retention import erase_jurors_due
 from shared.backends import backends
 from shared.editions import SCHEDULED, schedule_handler
 from shared.events import Handler, apply_job
@@ -93,7 +94,7 @@ HANDLERS: dict[str, Handler] = {
     MAIL_REMINDER: send_reminder_mail,
     PRIVACY_REQUESTED: handle_request,
 }
-PERIODIC = (close_due, remind_due, prune_acked, scrub_log)
+PERIODIC = (close_due, remind_due, erase_jurors_due, prune_acked, scrub_log)
 
 
 def apply_events(envelopes: list[dict]) -> dict:

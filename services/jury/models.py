@@ -46,6 +46,8 @@ class Edition(EditionColumns, Base):
     normalisation: Mapped[str] = mapped_column(String(10), default="none")
     # The jury_close for which the final ranking was sent; a later close sends again.
     ranking_sent_for: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # When its jurors' addresses were last erased (services/jury/retention.py).
+    jurors_erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class Finalist(FinalistColumns, Base):

@@ -2,7 +2,8 @@
 
 Jury keeps jurors' addresses as typed (their log-in links go there), so it finds the person
 by taking the keyed hash of each juror's address, as voting learned it. Erasing blanks the
-juror's name and address, drops their log-in links and comments, and keeps their submitted
+juror's name, address and organisation, drops their log-in links, conflict-of-interest
+hints and comments, and keeps their submitted
 scores: the ranking does not change, but nobody can tell whose scores they were.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from services.jury.models import Edition, Finalist, Juror, LoginLink, Scorecard
+from services.jury.models import ConflictHint, Edition, Finalist, Juror, LoginLink, Scorecard
 from shared.backends import backends
 from shared.outbox_pruning import forget_mentions
 from shared.people import identify
@@ -36,9 +37,10 @@ def act(session: Session, person_hash: str, erase: bool) -> tuple[dict, dict]:
 
 
 def _forget(session: Session, juror: Juror) -> None:
-    juror.name = juror.email = ""
+    juror.name = juror.email = juror.organisation = ""
     juror.email_key = f"erased:{juror.id}"
     session.execute(delete(LoginLink).where(LoginLink.juror_id == juror.id))
+    session.execute(delete(ConflictHint).where(ConflictHint.juror_id == juror.id))
     for card in session.scalars(select(Scorecard).where(Scorecard.juror_id == juror.id)):
         card.comment = ""
 
@@ -49,6 +51,7 @@ def _view(session: Session, juror: Juror) -> dict:
         "edition": session.get(Edition, juror.edition_id).slug,
         "name": juror.name,
         "email": juror.email,
+        "organisation": juror.organisation,
         "invited_at": juror.created_at.isoformat(),
         "scorecards": [_card(session, c) for c in cards],
     }

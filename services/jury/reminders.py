@@ -85,9 +85,7 @@ def _remind_edition(db: Session, edition: Edition, hours: tuple[int, ...], now: 
         Reminder.hours_before == due, Reminder.for_close == edition.jury_close
     )
     jurors = db.scalars(
-        select(Juror).where(
-            Juror.edition_id == edition.id, Juror.created_at < moment, Juror.id.not_in(reminded)
-        )
+        _reachable(edition).where(Juror.created_at < moment, Juror.id.not_in(reminded))
     ).all()
     sent = 0
     for juror in jurors:
@@ -97,17 +95,23 @@ def _remind_edition(db: Session, edition: Edition, hours: tuple[int, ...], now: 
     return sent
 
 
+def _reachable(edition: Edition):
+    """The edition's jurors who still have an address (an erased juror has none)."""
+    return select(Juror).where(Juror.edition_id == edition.id, Juror.email != "")
+
+
 def send_now(db: Session, edition: Edition, staff: str, juror_ids: list[str] | None) -> dict:
     """Staff's reminder now, to these jurors (404 for one not of the edition) or to every
-    juror with finalists left; jurors with none left are skipped. 409 once the jury closed."""
+    juror with finalists left; jurors with none left (or no address) are skipped. 409 once
+    the jury has closed."""
     ensure_open(edition)
     if juror_ids is None:
-        jurors = db.scalars(select(Juror).where(Juror.edition_id == edition.id)).all()
+        jurors = db.scalars(_reachable(edition)).all()
     else:
         jurors = [get_juror(db, edition, juror_id) for juror_id in juror_ids]
     sent, skipped = [], []
     for juror in jurors:
-        left = open_finalists(db, juror)
+        left = open_finalists(db, juror) if juror.email else 0  # an erased juror: no address
         if left:
             sent.append(remind(db, juror, left, sent_by=staff))
         else:

@@ -49,6 +49,8 @@ class Edition(EditionColumns, Base):
     # When its rules (tie_break, public_tally) were fixed: the voting_open that had passed
     # when a later change came (so moving voting_open later does not reopen them; rules.py).
     rules_fixed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # When its nominators' and nominees' details were last erased (retention.py).
+    people_erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class EditionChange(Base):

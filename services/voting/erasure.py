@@ -1,10 +1,11 @@
 """Erasure of voters' personal data once an edition's results are out.
 
 What goes: the clear address (if a mail never went), the networks a vote came from and was
-confirmed from, and how long the form took. What stays: the keyed hashes (one person, one
-vote, even after erasure), statuses, reasons, counters and staff decisions, so the tally
-and the integrity report still add up. Staff erase an edition on demand
-(`python -m services.cli erase-voters <slug>`); the relay does it by itself
+confirmed from, how long the form took, the keyed hashes that stood for the person (and
+the jurors' ones), and the edition's own key of those hashes (edition_keys.py), so nothing
+left can be matched against an address again. What stays: statuses, reasons, counters and
+staff decisions, so the tally and the integrity report still add up. Staff erase an edition
+on demand (`python -m services.cli erase-voters <slug>`); the relay does it by itself
 `voter_retention_days` after voting_close.
 """
 
@@ -12,15 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from services.voting.config import VotingSettings
-from services.voting.models import Edition, Vote
+from services.voting.models import Edition, JurorPerson, Vote
 from shared.backends import backends
 from shared.models import utcnow
+from shared.retention import editions_due
+from shared.scrubbing import erased
 
 PERSONAL = {"email": None, "network": None, "confirm_network": None, "form_seconds": None}
+# The hashes that stood for a person become ones that stand for nobody (each vote its own).
+ANONYMOUS = {"person_hash": "erased:" + Vote.id, "shape_hash": "", "domain_hash": None}
 
 
 class VotingNotClosed(Exception):
@@ -35,10 +39,12 @@ def erase_voters(session: Session, edition: Edition, now: dt.datetime | None = N
     result = session.execute(
         update(Vote)
         .where(Vote.edition_id == edition.id, _holds_personal_data())
-        .values(**PERSONAL)
+        .values(**PERSONAL, **ANONYMOUS)
         .execution_options(synchronize_session=False)
     )
-    edition.voters_erased_at = now or utcnow()
+    session.execute(delete(JurorPerson).where(JurorPerson.edition_id == edition.id))
+    edition.voters_erased_at, edition.hash_key = now or utcnow(), None
+    erased(session)
     return result.rowcount
 
 
@@ -55,15 +61,13 @@ def erase_edition(slug: str) -> int:
 def erase_due(session: Session, now: dt.datetime | None = None) -> None:
     """Erase voters' data of every edition whose voting closed `voter_retention_days` ago."""
     now = now or utcnow()
-    settings: VotingSettings = backends().settings
-    cutoff = now - dt.timedelta(days=settings.voter_retention_days)
-    due = select(Edition).where(
-        Edition.voting_close <= cutoff,
-        or_(Edition.voters_erased_at.is_(None), Edition.voters_erased_at < Edition.voting_close),
-    )
-    for edition in session.scalars(due).all():
+    days = backends().settings.voter_retention_days
+    for edition in session.scalars(
+        editions_due(Edition, "voting_close", "voters_erased_at", days, now)
+    ).all():
         erase_voters(session, edition, now)
 
 
 def _holds_personal_data():
-    return or_(*(getattr(Vote, name).is_not(None) for name in PERSONAL))
+    personal = (getattr(Vote, name).is_not(None) for name in PERSONAL)
+    return or_(*personal, Vote.domain_hash.is_not(None), ~Vote.person_hash.startswith("erased:"))

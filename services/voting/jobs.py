@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from services.voting import closing, erasure, expiry, privacy
 from services.voting.confirmation import link_token
+from services.voting.edition_keys import in_edition
 from services.voting.models import Edition, Finalist, JurorPerson, Vote
 from shared.backends import backends
 from shared.editions import SCHEDULED, schedule_handler
@@ -79,8 +80,9 @@ def list_juror(session: Session, payload: dict) -> None:
     edition = session.scalar(select(Edition).where(Edition.slug == data["edition"]))
     if edition is None:
         raise LookupError(f"juror for unknown edition {data['edition']!r}")
-    if session.get(JurorPerson, (edition.id, data["person_hash"])) is None:
-        session.add(JurorPerson(edition_id=edition.id, person_hash=data["person_hash"]))
+    person_hash = in_edition(edition.hash_key, data["person_hash"])
+    if session.get(JurorPerson, (edition.id, person_hash)) is None:
+        session.add(JurorPerson(edition_id=edition.id, person_hash=person_hash))
 
 
 HANDLERS: dict[str, Handler] = {

@@ -9,6 +9,7 @@ scans the votes.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 
 from sqlalchemy import (
@@ -47,6 +48,8 @@ class Edition(EditionColumns, Base):
     tally_sent_for: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # When voters' personal data were last erased (services/voting/erasure.py).
     voters_erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The edition's own key of its voter hashes (edition_keys.py); dropped with the hashes.
+    hash_key: Mapped[str | None] = mapped_column(String(64), default=lambda: secrets.token_hex(32))
 
 
 class Finalist(FinalistColumns, Base):
@@ -100,6 +103,9 @@ class Vote(Base):
     confirm_network: Mapped[str | None] = mapped_column(String(64))  # where the link was clicked
     form_seconds: Mapped[float | None] = mapped_column(Float)
     honeypot: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The word a shared link carried (?via=whatsapp): how the vote reached the form, never
+    # who cast it (services/voting/share.py).
+    via: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When its mail was queued, then sent; None with an address kept: a mail is due.
     mailed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -8,31 +8,40 @@ so do the staff decisions on it. A juror's entry (jurors may not vote) goes too.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, false, or_, select
 from sqlalchemy.orm import Session
 
+from services.voting.edition_keys import in_edition
 from services.voting.models import Edition, Finalist, JurorPerson, Vote
 from shared.outbox_pruning import forget_mentions
-from shared.privacy import request_handler, tombstone
+from shared.privacy import request_handler
 
 
 def act(session: Session, person_hash: str, erase: bool) -> tuple[dict, dict]:
-    """Export or erase the votes of the person behind `person_hash`, in every edition."""
-    votes = list(session.scalars(select(Vote).where(Vote.person_hash == person_hash)))
-    juror_of = session.scalars(
-        select(JurorPerson.edition_id).where(JurorPerson.person_hash == person_hash)
-    ).all()
-    data = {"votes": [_view(session, v) for v in votes], "listed_as_juror": len(juror_of)}
+    """Export or erase the votes of the person behind `person_hash`, in every edition (each
+    keeps it under its own key: edition_keys.py)."""
+    hashes = {e.id: in_edition(e.hash_key, person_hash) for e in session.scalars(select(Edition))}
+    votes = list(session.scalars(select(Vote).where(_theirs(Vote, hashes))))
+    juror_of = _theirs(JurorPerson, hashes)
+    count = len(session.scalars(select(JurorPerson.edition_id).where(juror_of)).all())
+    data = {"votes": [_view(session, v) for v in votes], "listed_as_juror": count}
     if erase:
         for vote in votes:
-            _forget(vote)
-        session.execute(delete(JurorPerson).where(JurorPerson.person_hash == person_hash))
+            forget(vote)
+        session.execute(delete(JurorPerson).where(juror_of))
         forget_mentions(session, [person_hash])
-    return {"votes": len(votes), "listed_as_juror": len(juror_of)}, data
+    return {"votes": len(votes), "listed_as_juror": count}, data
 
 
-def _forget(vote: Vote) -> None:
-    vote.person_hash, vote.shape_hash, vote.domain_hash = tombstone(), tombstone(), None
+def _theirs(model, hashes: dict[int, str]):
+    """The rows of `model` of the person, who has one hash in each edition."""
+    pairs = (and_(model.edition_id == e, model.person_hash == h) for e, h in hashes.items())
+    return or_(false(), *pairs)
+
+
+def forget(vote: Vote) -> None:
+    """Take the person out of a vote: its hashes name nobody, its networks and address go."""
+    vote.person_hash, vote.shape_hash, vote.domain_hash = f"erased:{vote.id}", "", None
     vote.email = vote.network = vote.confirm_network = vote.form_seconds = None
 
 

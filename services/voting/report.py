@@ -20,6 +20,7 @@ from services.voting import bulletin
 from services.voting.decisions import held_for
 from services.voting.models import Edition, Vote, VoteDecision
 from services.voting.review import edition_by_slug
+from services.voting.share import votes_by_via
 from shared.auth import staff_required
 from shared.backends import backends
 from shared.models import utcnow
@@ -73,6 +74,7 @@ def integrity(session: Session, edition: Edition) -> dict:
         "confirmed": confirmed,
         "released": released,
         "by_reason": [_reason_figures(session, edition, reason) for reason in REASONS],
+        "by_via": votes_by_via(session, edition),
         "bulletin_sha256": _bulletin_hash(session, edition),
         **by_status,
     }

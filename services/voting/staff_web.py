@@ -1,5 +1,6 @@
-"""Voting's staff pages: the votes per hour for each finalist (counted and quarantined apart)
-and the integrity report, behind the staff sign-in of shared/staff_pages.py."""
+"""Voting's staff pages: the votes per hour for each finalist (counted and quarantined apart,
+and those that came through shared links) and the integrity report, behind the staff
+sign-in of shared/staff_pages.py."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from services.voting import chart
 from services.voting.models import Edition
 from services.voting.report import REASON_LABELS, closed_edition, integrity, report_text
 from services.voting.review import edition_by_slug
+from services.voting.share import votes_by_via
 from shared.backends import backends
 from shared.models import utcnow
 from shared.staff_pages import staff_page
@@ -45,6 +47,7 @@ def votes_per_hour(slug: str):
             hours=hours,
             chart=data,
             height=chart.HEIGHT,
+            by_via=votes_by_via(session, edition),
             here="votes",
         )
 

@@ -33,11 +33,12 @@ from flask import g
 from limits import parse
 from marshmallow import ValidationError
 from redis.exceptions import RedisError
-from sqlalchemy import JSON, Boolean, Connection, Float, bindparam, select, update
+from sqlalchemy import JSON, Boolean, Connection, Float, String, bindparam, select, update
 from werkzeug.exceptions import Conflict, NotFound
 
 from services.voting import tally
 from services.voting.config import VotingSettings
+from services.voting.edition_keys import key_of, person_in
 from services.voting.models import Edition, Finalist, Vote
 from shared.backends import backends
 from shared.db import UTCDateTime, dialect_insert
@@ -138,11 +139,17 @@ def open_edition(connection: Connection, slug: str, finalist_id: str, now: dt.da
 
 
 def take_vote(
-    slug: str, data: dict, lang: str, form_seconds: float | None = None, honeypot: bool = False
+    slug: str,
+    data: dict,
+    lang: str,
+    form_seconds: float | None = None,
+    honeypot: bool = False,
+    via: str | None = None,
 ) -> None:
-    """Store a vote (VoteInSchema data) cast now from this request's network, or, for a
-    person who voted before, mail them again; 404, 409 or 422 when it cannot be cast."""
-    person = identify(backends().settings, data["email"])
+    """Store a vote (VoteInSchema data) cast now from this request's network, with the word
+    of the shared link it came through (`via`), or, for a person who voted before, mail them
+    again; 404, 409 or 422 when it cannot be cast."""
+    person = person_in(key_of(slug), identify(backends().settings, data["email"]))
     row = {
         "id": str(uuid.uuid4()),
         "slug": slug,
@@ -155,6 +162,7 @@ def take_vote(
         "network": client_network(),
         "form_seconds": form_seconds,
         "honeypot": honeypot,
+        "via": via,
         "now": utcnow(),
     }
     with write_transaction() as connection:
@@ -188,6 +196,7 @@ def _insert_vote(dialect: str):
         "network": bindparam("network"),
         "form_seconds": bindparam("form_seconds", type_=Float()),
         "honeypot": bindparam("honeypot", type_=Boolean()),
+        "via": bindparam("via", type_=String()),
         "created_at": now,
     }
     source = (
@@ -207,8 +216,17 @@ def _insert_vote(dialect: str):
 
 
 # What a vote cast again replaces on an unconfirmed vote: the choice (under a new id when it
-# is another finalist) and the facts the fraud signals judge.
-CHOICE = ("id", "finalist_id", "shape_hash", "domain_hash", "network", "form_seconds", "honeypot")
+# is another finalist), the facts the fraud signals judge, and the shared link it came through.
+CHOICE = (
+    "id",
+    "finalist_id",
+    "shape_hash",
+    "domain_hash",
+    "network",
+    "form_seconds",
+    "honeypot",
+    "via",
+)
 
 
 def _vote_again(connection: Connection, edition_id: int, row: dict) -> None:

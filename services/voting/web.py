@@ -1,8 +1,10 @@
-"""Voting's pages: the voting page, "check your mail", and the confirmation link's page.
+"""Voting's pages: the voting page, each finalist's page (services/voting/finalist_page.py),
+"check your mail", and the confirmation link's page.
 
 The form posts to the same intake as the API (services/voting/votes.py). It carries a
 hidden, signed moment at which the page was made, so intake knows how long the form took
-(a missing or forged one counts as no time at all), and a honeypot field people never see.
+(a missing or forged one counts as no time at all), a honeypot field people never see, and
+the `via` word of the shared link that opened the page (services/voting/share.py).
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from marshmallow import ValidationError
 from sqlalchemy import select
-from werkzeug.exceptions import Conflict
+from werkzeug.exceptions import Conflict, NotFound
 
-from services.voting import confirmation, receipts, votes
+from services.voting import confirmation, finalist_page, receipts, share, votes
 from services.voting.confirmation import Outcome
 from services.voting.models import Edition, Finalist
 from shared.backends import backends
@@ -51,17 +53,55 @@ def home():
 
 def _form(session, edition: Edition, values: dict, errors: dict, status: int = 200):
     finalists = finalists_of(session, Finalist, edition.id)
-    stamp = make_token(FORM_PURPOSE, repr(time.time()))
+    names = share.short_names(finalists)
+    preview = {
+        "title": gettext("Stem voor de publieksprijs"),
+        "description": gettext(
+            "Kies jouw favoriet onder de finalisten van %(title)s en stem voor de publieksprijs.",
+            title=edition.title,
+        ),
+        "url": finalist_page.page_url(".home"),
+    }
     page = render_template(
-        "vote.html",
-        edition=edition,
-        finalists=finalists,
-        values=values,
-        errors=errors,
-        stamp=stamp,
-        honeypot=HONEYPOT,
+        "vote.html", **_form_context(edition, finalists, names, values, errors), preview=preview
     )
     return page, status
+
+
+def _form_context(edition, finalists, names: dict, values: dict, errors: dict) -> dict:
+    """What the voting form needs: the finalists and their short names (for their pages),
+    the values shown, the errors, the signed moment and the honeypot's name."""
+    values = {"via": share.via_word(request.args.get("via"))} | values
+    return {
+        "edition": edition,
+        "finalists": finalists,
+        "names": names,
+        "values": values,
+        "errors": errors,
+        "stamp": make_token(FORM_PURPOSE, repr(time.time())),
+        "honeypot": HONEYPOT,
+    }
+
+
+@bp.get("/stemmen/<slug>/<key>")
+def finalist(slug: str, key: str):
+    """A finalist's own page (by id or short name): its picture and story, the voting form
+    with it chosen, a share block and preview tags; 404 before voting opens."""
+    now = utcnow()
+    with backends().sessions() as session:
+        edition = edition_or_404(session, Edition, slug)
+        finalists = finalists_of(session, Finalist, edition.id)
+        chosen = share.find(finalists, key)
+        if now < edition.voting_open or chosen is None:
+            raise NotFound("No such finalist (or voting has not opened yet).")
+        names = share.short_names(finalists)
+        values = {"finalist_id": chosen.id}
+        return render_template(
+            "finalist.html",
+            **_form_context(edition, finalists, names, values, {}),
+            **finalist_page.context(edition, chosen, names),
+            open=now < edition.voting_close,
+        )
 
 
 @bp.get("/stemmen/<slug>")
@@ -76,14 +116,16 @@ def vote_again(slug: str):
 def vote(slug: str):
     """Cast the page's vote; then "check your mail", or the form again with what to mend."""
     values = {name: request.form.get(name, "") for name in ("finalist_id", "email")}
+    values["via"] = share.via_word(request.form.get("via"))
     try:
-        data = VOTE_IN.load(values)
+        data = VOTE_IN.load({name: values[name] for name in ("finalist_id", "email")})
         votes.take_vote(
             slug,
             data,
             lang=str(get_locale() or "nl"),
             form_seconds=_form_seconds(),
             honeypot=bool(request.form.get(HONEYPOT)),
+            via=share.via_word(request.form.get("via")),
         )
     except ValidationError as exc:
         return _invalid(slug, values, exc.messages)

@@ -119,9 +119,7 @@ class ProgressSchema(Schema):
     total = fields.Integer(required=True)
     hints = fields.List(fields.Nested(HintSchema), required=True)
     last_activity = fields.AwareDateTime(allow_none=True, required=True)
-    reminders = fields.List(
-        fields.Nested(ReminderSchema(only=("hours_before", "sent_by", "sent_at"))), required=True
-    )
+    reminders = fields.List(fields.Nested(ReminderSchema), required=True)
 
 
 class CriteriaChangeSchema(Schema):

@@ -84,12 +84,24 @@ class ReasonFiguresSchema(Schema):
     quarantined = fields.Integer(required=True)
 
 
+class ViaFiguresSchema(Schema):
+    """The confirmed votes for one finalist that came through shared links carrying one
+    `?via=` word: counted and still held apart."""
+
+    finalist_id = fields.String(required=True)
+    name = fields.String(required=True)
+    via = fields.String(required=True)
+    counted = fields.Integer(required=True)
+    quarantined = fields.Integer(required=True)
+
+
 class IntegritySchema(Schema):
     """An edition's voting in figures, after voting closed, for staff to publish as is.
 
     cast: votes sent; confirmed: of those, confirmed by mail; counted: in the result now;
     quarantined: still held; released: held, then counted by staff; rejected: excluded by
-    staff; unconfirmed: never confirmed (not counted)."""
+    staff; unconfirmed: never confirmed (not counted); by_via: the confirmed votes that came
+    through shared links, per finalist and `?via=` word."""
 
     edition = fields.String(required=True)
     voting_close = fields.AwareDateTime(required=True)
@@ -101,6 +113,7 @@ class IntegritySchema(Schema):
     rejected = fields.Integer(required=True)
     unconfirmed = fields.Integer(required=True)
     by_reason = fields.List(fields.Nested(ReasonFiguresSchema), required=True)
+    by_via = fields.List(fields.Nested(ViaFiguresSchema), required=True)
     bulletin_sha256 = fields.String(
         required=True,
         allow_none=True,

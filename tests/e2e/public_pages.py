@@ -12,9 +12,11 @@ from functools import cached_property
 from flask import Flask
 from playwright.sync_api import Page
 
+from services.nominations.jobs import HANDLERS
 from shared.editions import SCHEDULED
+from shared.events import consume, envelope
 from shared.models import utcnow
-from shared.schemas.contest import FINALISTS_SELECTED
+from shared.schemas.contest import FINALISTS_SELECTED, TALLY_FINAL
 from tests.factories import edition_body, iso, issue_token
 from tests.services.jury.conftest import (
     invite,
@@ -115,7 +117,8 @@ def submit(tab: Page, button: str = "main form button[type=submit]", shows: str 
 
 
 def publish_winners(site: Site) -> None:
-    """Take the hub's edition through all its rounds and publish two winners at once."""
+    """Take the hub's edition through all its rounds (the final tally with its bulletin's
+    hash arrives from voting) and publish two winners at once."""
     hub = site.hub
     ids = hub.accepted(3)[:2]
     hub.close_nominations()
@@ -123,6 +126,10 @@ def publish_winners(site: Site) -> None:
     hub.patch_edition(
         nominations_close=iso(-40), voting_open=iso(-30), voting_close=iso(-20), jury_close=iso(-1)
     )
+    tally = {"edition": hub.slug, "closed_at": iso(-20), "counted_at": iso(-19)}
+    tally |= {"finalists": [{"finalist_id": ids[0], "votes": 3}], "bulletin_sha256": "ab" * 32}
+    tally |= {"quarantined": 0, "unconfirmed": 0, "rejected": 0}
+    consume(hub.app.extensions["rv"].sessions, [envelope(TALLY_FINAL, "voting", tally)], HANDLERS)
     awards = [{"award": "public", "finalist_id": ids[0]}, {"award": "jury", "finalist_id": ids[1]}]
     response = hub.client.post(
         f"/api/v1/editions/{hub.slug}/winners", json={"awards": awards}, headers=hub.staff
@@ -187,6 +194,7 @@ def _winners_before(site, tab):
 @shown("hub-winners-after", prepare=publish_winners)
 def _winners_after(site, tab):
     site.go(tab, "nominations", "/winnaars")
+    assert tab.locator(".fingerprint code").inner_text() == "ab" * 32
 
 
 @shown("hub-home-after", prepare=publish_winners)
@@ -204,6 +212,16 @@ def _vote_errors(site, tab):
     _vote_form(site, tab)
     tab.locator("#email").fill("geen-adres")
     submit(tab, shows=REFUSED)
+
+
+@shown("voting-finalist")
+def _finalist_page(site, tab):
+    site.go(tab, "voting", f"/stemmen/{site.voting.slug}/{site.voting.finalist_ids[0]}")
+
+
+@shown("voting-finalist-closed", prepare=close_voting)
+def _finalist_page_closed(site, tab):
+    _finalist_page(site, tab)
 
 
 @shown("voting-check-mail")

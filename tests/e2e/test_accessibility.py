@@ -88,6 +88,9 @@ def test_a_voter_with_only_a_keyboard_reaches_the_form_and_votes(site, tab):
     keys.press("Space")
     keys.press("ArrowDown")  # moves the choice within the group; sends nothing
     assert focus_is_on(tab, second) and tab.locator(second).is_checked()
+    for n in (1, 2):  # each finalist's page, linked after its choice (one stop for the group)
+        keys.press("Tab")
+        assert focus_is_on(tab, f"a.more >> nth={n}")
     keys.press("Tab")
     assert focus_is_on(tab, "#email")
     keys.type("an.peeters@telenet.be")

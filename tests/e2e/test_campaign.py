@@ -26,17 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from playwright.sync_api import APIRequestContext, Browser, Page
 
 from shared.config import SERVICES
 from shared.models import utcnow
-from shared.queues import queue
 from shared.redis_server import free_port
 from tests.conftest import ROOT
 from tests.factories import issue_token
 from tests.mailbox import mail_folder, read_mails
-from tests.shared.bus_helpers import drain, relay, wait_for
+from tests.shared.bus_helpers import run_the_bus, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -99,7 +97,7 @@ class Campaign:
     staff: APIRequestContext
     mailbox: Path
     settle: Callable[[], None]
-    shots: Path = SHOTS  # where its pages are saved (emptied when the story starts)
+    shots: Path | None = SHOTS  # where its pages are saved (emptied first); None: nowhere
     taken: list[str] = field(default_factory=list)
 
     def api(self, method: str, service: str, path: str, body: dict | None = None) -> dict:
@@ -129,7 +127,7 @@ class Campaign:
     def shoot(self, page: Page, name: str) -> None:
         """Save the page as a desktop and a phone show it, whole (once a page: the
         visitors after the first see the same)."""
-        if name in self.taken:
+        if self.shots is None or name in self.taken:
             return
         self.taken.append(name)
         number = len(self.taken)
@@ -138,24 +136,6 @@ class Campaign:
             page.set_viewport_size(size)
             page.screenshot(path=self.shots / f"{number:02d}-{name}-{width}.png", full_page=True)
         page.set_viewport_size(DESKTOP)
-
-
-def run_the_bus(apps: dict[str, Flask]) -> None:
-    """Do once what the relays (their periodic duties, then the sweep) and the workers of
-    the three services in this process do."""
-    for app in apps.values():
-        with app.app_context():
-            relay(app).tick()
-        relay(app).sweep()
-    for app in apps.values():
-        if waiting(app):
-            drain(app)
-
-
-def waiting(app: Flask) -> int:
-    """How many jobs wait in the service's queue (a worker started for none costs time)."""
-    b = app.extensions["rv"]
-    return queue(b.redis, b.settings.queue_name()).count
 
 
 def _iso(moments: dict[str, dt.datetime]) -> dict[str, str]:
@@ -198,8 +178,9 @@ def test_a_whole_edition_from_nomination_to_winners(campaign: Campaign, people):
 def play_a_whole_edition(campaign: Campaign, people) -> None:
     """The story, from the edition's creation to the winners page (`people(locale,
     **context options)` gives each person a browser of their own)."""
-    shutil.rmtree(campaign.shots, ignore_errors=True)
-    campaign.shots.mkdir(parents=True)
+    if campaign.shots:
+        shutil.rmtree(campaign.shots, ignore_errors=True)
+        campaign.shots.mkdir(parents=True)
     create_edition(campaign)
     nominate_with_a_mistake_first(campaign, people(), INNOVATIONS[0])
     nominate(campaign, people(**NO_SCRIPT), INNOVATIONS[1])

@@ -29,7 +29,8 @@ from tests.e2e.test_campaign import Campaign, people, play_a_whole_edition  # no
 from tests.factories import edition_body, iso
 from tests.tls_proxy import HOSTS, Proxy
 
-pytestmark = pytest.mark.slow
+# The stack starts once for the session; its first test carries the start.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 BUSY = {
     "rv_outbox_events": {"pending", "sent"},
@@ -107,7 +108,9 @@ class NoRedirects(urllib.request.HTTPRedirectHandler):
 
 def compose_settings(proxy: Proxy) -> dict[str, str]:
     """What deploy/compose.yaml sets beside the secrets (env.example's tunables as there)."""
-    settings = {"TRUSTED_PROXIES": "1", "SESSION_COOKIE_SECURE": "1", "WEB_CONCURRENCY": "2"}
+    settings = {"TRUSTED_PROXIES": "1", "SESSION_COOKIE_SECURE": "1"}
+    # One gunicorn process a service (4 threads): the suite's machine has two cores.
+    settings |= {"WEB_CONCURRENCY": "1"}
     settings |= {f"{s.upper()}_PUBLIC_URL": proxy.url(s) for s in SERVICES}
     return settings | STORY_SETTINGS
 
@@ -138,11 +141,12 @@ def staff_token(rehearsal) -> str:
 
 
 @pytest.fixture
-def campaign(rehearsal, staff_token, over_tls, tmp_path) -> Campaign:
+def campaign(rehearsal, staff_token, over_tls) -> Campaign:
     """The story's campaign on the rehearsal's stack."""
     staff = over_tls(extra_http_headers={"Authorization": f"Bearer {staff_token}"})
     mailbox = rehearsal.stack.mail_folder
-    return Campaign(rehearsal.urls, staff.request, mailbox, rehearsal.settle, tmp_path / "shots")
+    # Its pages are photographed by the plain-HTTP run; the same pictures again cost time.
+    return Campaign(rehearsal.urls, staff.request, mailbox, rehearsal.settle, shots=None)
 
 
 @pytest.fixture

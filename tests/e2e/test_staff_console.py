@@ -18,7 +18,7 @@ import shutil
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from shared.config import SERVICES
 from shared.models import utcnow
@@ -84,8 +84,14 @@ def sign_in(console: Campaign, page: Page) -> None:
     """On a service's sign-in page: paste the token and press the button."""
     assert "/staff/login" in page.url
     page.locator("#token").fill(console.token)
-    page.locator("main form button[type=submit]").click()
+    press(page, page.locator("main form button[type=submit]"))
     page.wait_for_load_state()
+
+
+def press(page: Page, target: Locator) -> None:
+    """Click a link or a form's button and wait for the page it leads to."""
+    with page.expect_navigation():
+        target.click()
 
 
 def check(console: Campaign, page: Page, name: str, both: bool = True) -> None:
@@ -123,10 +129,10 @@ def local(moment: dt.datetime) -> str:
 def save_schedule(console: Campaign, page: Page, **moments: dt.datetime) -> None:
     """On the edition's page: type new moments of the schedule and save it; voting and
     jury follow (their relays and workers run)."""
-    page.locator(".staff-nav a").nth(1).click()  # the edition's overview
+    press(page, page.locator(".staff-nav a").nth(1))  # the edition's overview
     for name, moment in moments.items():
         page.locator(f"#{name}").fill(local(moment))
-    page.locator("form button[type=submit]").last.click()
+    press(page, page.locator("form button[type=submit]").last)
     assert page.get_by_role("status").is_visible()
     console.pump(rounds=2)
 
@@ -158,7 +164,7 @@ def test_staff_run_a_whole_edition_through_their_pages(console: Campaign, people
 
 def create_edition(console: Campaign, page: Page) -> None:
     """The new edition's form, every moment typed in Brussels time; a mistake first."""
-    page.get_by_role("link", name="Nieuwe editie").click()
+    press(page, page.get_by_role("link", name="Nieuwe editie"))
     check(console, page, "staff-new-edition")
     hour, now = dt.timedelta(hours=1), utcnow()
     page.locator("#title").fill(TITLE)
@@ -167,11 +173,11 @@ def create_edition(console: Campaign, page: Page) -> None:
     windows = ("nominations_open", "nominations_close", "voting_open", "voting_close", "jury_close")
     for n, name in enumerate(windows):
         page.locator(f"#{name}").fill(local(now + (n * 2 - 1) * hour))
-    page.get_by_role("button", name="Maak de editie aan").click()
+    press(page, page.get_by_role("button", name="Maak de editie aan"))
     assert page.locator("#slug-error").is_visible()
     check(console, page, "staff-new-edition-errors", both=False)
     page.locator("#slug").fill(SLUG)
-    page.get_by_role("button", name="Maak de editie aan").click()
+    press(page, page.get_by_role("button", name="Maak de editie aan"))
     assert page.get_by_role("heading", level=1).inner_text() == TITLE
     check(console, page, "staff-edition")
     console.pump()
@@ -179,29 +185,29 @@ def create_edition(console: Campaign, page: Page) -> None:
 
 def screen(console: Campaign, page: Page) -> None:
     """Accept two nominations and reject one, each from its own page, with a note."""
-    page.get_by_role("link", name="Nominaties", exact=True).first.click()
+    press(page, page.get_by_role("link", name="Nominaties", exact=True).first)
     check(console, page, "staff-nominations")
     for innovation in INNOVATIONS:
         name = innovation["nominee_name"]
-        page.get_by_role("link", name=name).click()
+        press(page, page.get_by_role("link", name=name))
         assert innovation["problem"] in page.locator("main").inner_text()
         decision = "Aanvaarden" if name in ACCEPTED else "Afwijzen"
         page.get_by_label(decision).check()
         page.get_by_label("Notitie").fill(f"{name}: besproken op 12 mei.")
-        page.get_by_role("button", name="Bewaar").click()
+        press(page, page.get_by_role("button", name="Bewaar"))
         assert "door Secretariaat" in page.locator("main").inner_text()
         if name == INNOVATIONS[0]["nominee_name"]:
             check(console, page, "staff-nomination")
-        page.get_by_role("link", name="Alle nominaties").click()
+        press(page, page.get_by_role("link", name="Alle nominaties"))
 
 
 def pick_finalists(console: Campaign, page: Page) -> dict[str, str]:
     """The English colleague checks the two accepted nominations; their ids by name."""
-    page.locator("main").get_by_role("link", name=TITLE).click()
-    page.get_by_role("link", name="Finalists", exact=True).first.click()
+    press(page, page.locator("main").get_by_role("link", name=TITLE))
+    press(page, page.get_by_role("link", name="Finalists", exact=True).first)
     for name in ACCEPTED:
         page.get_by_label(name).check()
-    page.get_by_role("button", name="Save the finalists").click()
+    press(page, page.get_by_role("button", name="Save the finalists"))
     assert page.get_by_role("status").is_visible()
     check(console, page, "staff-finalists")
     console.pump()
@@ -211,14 +217,14 @@ def pick_finalists(console: Campaign, page: Page) -> dict[str, str]:
 def release_the_held_vote(console: Campaign, page: Page) -> None:
     """From the hub's navigation to voting's review page (signing in there once), where
     the vote held for its network is released with a note."""
-    page.get_by_role("link", name="Vote review").click()
+    press(page, page.get_by_role("link", name="Vote review"))
     sign_in(console, page)
     assert "many votes from one network in a short time" in page.locator("main").inner_text()
     check(console, page, "staff-review")
     page.locator("input[name=ids]").first.check()
     page.get_by_label("Release").check()
     page.get_by_label("Note").fill("One family at one address.")
-    page.get_by_role("button", name="Save for the checked votes").click()
+    press(page, page.get_by_role("button", name="Save for the checked votes"))
     assert "1 votes changed; 0 still held." in page.get_by_role("status").inner_text()
     check(console, page, "staff-review-done")
 
@@ -226,11 +232,11 @@ def release_the_held_vote(console: Campaign, page: Page) -> None:
 def invite_the_juror(console: Campaign, page: Page) -> None:
     """On the jury's page, from the navigation (signing in to the jury service once), the
     colleague invites the juror; the login link goes out by mail."""
-    page.get_by_role("link", name="Jury", exact=True).click()
+    press(page, page.get_by_role("link", name="Jury", exact=True))
     sign_in(console, page)
     page.get_by_label("Name", exact=True).fill(JUROR["name"])
     page.get_by_label("Email address").fill(JUROR["email"])
-    page.get_by_role("button", name="Invite").click()
+    press(page, page.get_by_role("button", name="Invite"))
     assert JUROR["name"] in page.get_by_role("status").inner_text()
     check(console, page, "staff-jury")
     console.pump()
@@ -239,7 +245,7 @@ def invite_the_juror(console: Campaign, page: Page) -> None:
 def publish_the_winners(console: Campaign, page: Page, visitor: Page) -> None:
     """The results name the winners by the rule; the colleague publishes them under an
     embargo; the public winners page shows them only after it."""
-    page.get_by_role("link", name="Results").first.click()
+    press(page, page.get_by_role("link", name="Results").first)
     main = page.locator("main")
     assert "Both rounds are in" in main.inner_text()
     for award, name in (("public", ACCEPTED[0]), ("jury", ACCEPTED[1])):
@@ -247,7 +253,7 @@ def publish_the_winners(console: Campaign, page: Page, visitor: Page) -> None:
     check(console, page, "staff-results")
     publish_at = utcnow() + EMBARGO
     page.get_by_label("Publication").fill(local(publish_at))
-    page.get_by_role("button", name="Publish the winners").click()
+    press(page, page.get_by_role("button", name="Publish the winners"))
     assert "Published by Secretariaat" in main.inner_text()
     visitor.goto(console.urls["nominations"] + "/winnaars")
     assert "nog niet bekendgemaakt" in visitor.locator("main").inner_text()
@@ -259,11 +265,11 @@ def publish_the_winners(console: Campaign, page: Page, visitor: Page) -> None:
 
 def read_the_other_staff_pages(console: Campaign, page: Page) -> None:
     """The votes per hour, the integrity report and the failed events, from the navigation."""
-    page.get_by_role("link", name="Votes", exact=True).click()
+    press(page, page.get_by_role("link", name="Votes", exact=True))
     check(console, page, "staff-votes-per-hour")
     page.goto(f"{console.urls['voting']}/staff/editions/{SLUG}/integrity")
     assert "Integrity report" in page.get_by_role("heading", level=1).inner_text()
     check(console, page, "staff-integrity")
-    page.get_by_role("link", name="Failed events").click()
+    press(page, page.get_by_role("link", name="Failed events"))
     assert "No failed events." in page.locator("main").inner_text()
     check(console, page, "staff-events")

@@ -93,3 +93,21 @@ def wait_for(predicate, timeout: float, interval: float = 0.05):
             return value, time.monotonic() - start
         time.sleep(interval)
     raise AssertionError(f"not true within {timeout} s")
+
+
+def run_the_bus(apps: dict[str, Flask]) -> None:
+    """Do once what the relays (their periodic duties, then the sweep) and the workers of
+    the three services in this process do."""
+    for app in apps.values():
+        with app.app_context():
+            relay(app).tick()
+        relay(app).sweep()
+    for app in apps.values():
+        if waiting(app):
+            drain(app)
+
+
+def waiting(app: Flask) -> int:
+    """How many jobs wait in the service's queue (a worker started for none costs time)."""
+    b = app.extensions["rv"]
+    return queue(b.redis, b.settings.queue_name()).count

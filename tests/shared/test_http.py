@@ -36,6 +36,7 @@ BODY_ENDPOINTS = [
     ("jury", "POST", "/api/v1/editions/{slug}/jurors"),
     ("jury", "POST", "/api/v1/editions/{slug}/jurors/{juror_id}/reopen"),
     ("jury", "PATCH", "/api/v1/editions/{slug}/jury-settings"),
+    ("jury", "POST", "/api/v1/editions/{slug}/reminders"),
 ]
 # The one body that is not JSON: a picture (tests/services/nominations/test_pictures.py).
 PICTURE_UPLOAD = ("nominations", "PUT", "/api/v1/editions/{slug}/finalists/{finalist_id}/picture")

@@ -5,7 +5,9 @@ hints follow the finalists when they change."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from services.jury.models import Juror
 from shared.people import identify
 from tests.services.jury.conftest import (
     dossier,
@@ -14,6 +16,7 @@ from tests.services.jury.conftest import (
     schedule,
     select_finalists,
 )
+from tests.services.jury.test_reminders import erase
 from tests.services.jury.test_staff_pages import signed_in
 
 HTML = {"Accept": "text/html"}
@@ -100,3 +103,17 @@ def test_the_hints_follow_new_finalists(jury, staff, contest):
     (new,) = select_finalists(jury, contest.slug, revision=2, items=[dossier(7)])
     expected = [{"finalist_id": new, "reasons": ["website_domain"]}]
     assert hints(jury, staff, contest.slug)["Els"] == expected
+
+
+def test_an_erased_jurors_hints_and_organisation_are_gone(jury, staff, contest):
+    invite(jury, staff, contest.slug, "an@proef1.be", name="An", organisation="Proef 2")
+    assert len(hints(jury, staff, contest.slug)["An"]) == 2
+    erase(jury, "an@proef1.be")
+    (row,) = (
+        jury.test_client()
+        .get(f"/api/v1/editions/{contest.slug}/progress", headers=staff)
+        .get_json()
+    )
+    assert row["hints"] == []
+    with jury.extensions["rv"].sessions() as session:
+        assert session.scalar(select(Juror.organisation)) == ""

@@ -8,8 +8,10 @@ import datetime as dt
 
 import pytest
 
+from services.jury.privacy import act
 from services.jury.reminders import remind_due
 from shared.models import utcnow
+from shared.people import identify
 from tests.services.jury.conftest import (
     close_jury,
     invite,
@@ -158,3 +160,21 @@ def test_staff_cannot_remind_after_the_close(jury, staff, contest):
     close_jury(jury, contest.slug)
     response = jury.test_client().post(f"/api/v1/editions/{contest.slug}/reminders", headers=staff)
     assert response.status_code == 409
+
+
+def erase(app, address: str) -> None:
+    """Erase the juror behind `address`, as a privacy request does."""
+    person = identify(app.extensions["rv"].settings, address).hash
+    with app.app_context(), app.extensions["rv"].sessions.begin() as db:
+        act(db, person, erase=True)
+
+
+def test_an_erased_juror_is_not_reminded(jury, staff, closing):
+    slug, close = closing
+    an = invite(jury, staff, slug, "an@example.be")
+    erase(jury, "an@example.be")
+    assert tick(jury, before(close, 168)) == 0
+    response = jury.test_client().post(
+        f"/api/v1/editions/{slug}/reminders", json={"juror_ids": [an]}, headers=staff
+    )
+    assert response.get_json() == {"sent": [], "skipped": [an]}

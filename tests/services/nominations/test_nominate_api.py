@@ -118,3 +118,9 @@ def test_the_limit_is_per_address(limited):
 
 def test_the_default_limit_lets_a_class_nominate_together(hub):
     assert {hub.nominate(i).status_code for i in range(30)} == {202}
+
+
+def test_an_ipv6_client_rotating_through_its_64_is_one_address(limited):
+    codes = [limited.nominate(i, ip=f"2001:db8:7:1::{i + 1:x}").status_code for i in range(3)]
+    assert codes == [202, 202, 429]
+    assert limited.nominate(5, ip="2001:db8:7:2::1").status_code == 202

@@ -43,18 +43,25 @@ def test_the_command_erases_personal_data_and_keeps_the_counts(voting, make_env,
     assert "2 vote(s)" in result.output
     after = voting.votes()
     assert all(getattr(v, name) is None for v in after for name in PERSONAL)
-    keep = ("id", "person_hash", "shape_hash", "status", "reasons", "finalist_id")
+    keep = ("id", "status", "reasons", "finalist_id")
     assert [[getattr(v, k) for k in keep] for v in after] == [
         [getattr(v, k) for k in keep] for v in before
     ]
     assert voting.tally(staff) == tally
 
 
-def test_a_person_still_has_one_vote_after_erasure(voting, make_env):
+def test_the_hashes_and_the_editions_key_go_with_the_personal_data(voting, make_env):
     voted(voting)
+    assert voting.edition().hash_key is not None
+    hashes = {h for v in voting.votes() for h in (v.person_hash, v.shape_hash, v.domain_hash)}
     close(voting)
     erase(make_env, voting.slug)
-    assert len({v.person_hash for v in voting.votes()}) == 2
+    after = voting.votes()
+    assert [(v.person_hash, v.shape_hash, v.domain_hash) for v in after] == [
+        (f"erased:{v.id}", "", None) for v in after
+    ]
+    assert len(hashes - {None}) >= 2
+    assert voting.edition().hash_key is None
 
 
 def test_the_command_refuses_while_voting_is_open(voting, make_env):
@@ -81,3 +88,12 @@ def test_personal_data_go_by_themselves_after_the_retention(make_voting):
     voting.tick()
     assert all(v.network is None and v.email is None for v in voting.votes())
     assert voting.edition().voters_erased_at is not None
+
+
+def test_editions_keep_one_persons_votes_apart(make_voting):
+    first, second = make_voting(), make_voting()
+    for voting in (first, second):
+        assert voting.vote("an.peeters@telenet.be").status_code == 202
+    one, other = first.votes()  # both editions' votes, in one database
+    assert one.edition_id != other.edition_id
+    assert one.person_hash != other.person_hash and one.shape_hash != other.shape_hash

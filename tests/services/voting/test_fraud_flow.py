@@ -64,6 +64,15 @@ def test_a_class_past_the_flood_limit_is_held_not_refused(make_voting, staff):
     assert voting.tally(staff)["quarantined"] == 3
 
 
+def test_votes_rotated_through_the_64s_of_one_48_are_one_flood(make_voting):
+    voting = make_voting(fraud_flood_votes=2)
+    addresses = [f"{name}@telenet.be" for name in ("an", "bo", "cas", "dirk")]
+    for n, address in enumerate(addresses):
+        voting.vote(address, ip=f"2001:db8:5:{n:x}::1")
+    statuses = confirm_all(voting, addresses)
+    assert statuses == [("counted", [])] * 2 + [("quarantined", ["network_flood"])] * 2
+
+
 def test_numbered_addresses_are_held(voting):
     addresses = [f"jan.peeters{n}@telenet.be" for n in (1, 2, 3)]
     for n, address in enumerate(addresses):
