@@ -68,7 +68,7 @@ class _EightDaysAgo(TimestampSigner):
 def test_an_expired_link_is_410_with_a_form_for_a_new_one(jury, staff, contest):
     invite(jury, staff, contest.slug, "an@example.be")
     link_id = _link_id(jury, login_path(jury, "an@example.be"))
-    old = URLSafeTimedSerializer("test-secret-key", salt="rv.jury-login", signer=_EightDaysAgo)
+    old = URLSafeTimedSerializer(secret(jury), salt="rv.jury-login", signer=_EightDaysAgo)
     response = jury.test_client().get(f"/login/{old.dumps(link_id)}", headers=HTML)
     assert response.status_code == 410
     assert 'name="email"' in response.get_data(as_text=True)
@@ -77,7 +77,7 @@ def test_an_expired_link_is_410_with_a_form_for_a_new_one(jury, staff, contest):
 def test_a_link_for_another_purpose_is_refused(jury, staff, contest):
     invite(jury, staff, contest.slug, "an@example.be")
     link_id = _link_id(jury, login_path(jury, "an@example.be"))
-    other = URLSafeTimedSerializer("test-secret-key", salt="rv.vote-confirm").dumps(link_id)
+    other = URLSafeTimedSerializer(secret(jury), salt="rv.vote-confirm").dumps(link_id)
     assert jury.test_client().get(f"/login/{other}", headers=HTML).status_code == 400
 
 
@@ -90,8 +90,13 @@ def test_logging_out_ends_the_session(jury, staff, contest):
     assert client.get(page, headers=HTML).status_code == 401
 
 
+def secret(app) -> str:
+    """The secret key the app signs its links with."""
+    return app.extensions["rv"].settings.secret_key
+
+
 def _link_id(app, path: str) -> str:
-    serializer = URLSafeTimedSerializer("test-secret-key", salt="rv.jury-login")
+    serializer = URLSafeTimedSerializer(secret(app), salt="rv.jury-login")
     return serializer.loads(path.removeprefix("/login/"))
 
 

@@ -79,9 +79,8 @@ def test_an_expired_link_is_410_and_counts_nothing(make_voting, staff):
     voting.vote(ADDRESS)
     voting.deliver()
     vote_id = voting.votes()[0].id
-    old = URLSafeTimedSerializer("test-secret-key", salt="rv.vote", signer=TwoMinutesAgo).dumps(
-        vote_id
-    )
+    secret = voting.app.extensions["rv"].settings.secret_key
+    old = URLSafeTimedSerializer(secret, salt="rv.vote", signer=TwoMinutesAgo).dumps(vote_id)
     assert voting.confirm(old).status_code == 410
     assert voting.tally(staff)["unconfirmed"] == 1
 
