@@ -1,5 +1,6 @@
-"""The jury's staff pages: progress per juror, the ranking now and the CSV export, behind
-the staff sign-in of shared/staff_pages.py (the same figures as the staff JSON API)."""
+"""The jury's staff pages: progress per juror, the ranking now, reminders, invitations and
+the CSV export, behind the staff sign-in of shared/staff_pages.py (the same figures and
+rules as the staff JSON API)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from services.jury.jurors import invite
 from services.jury.models import Edition, Finalist
 from services.jury.progress import progress
 from services.jury.ranking import ranking_of
+from services.jury.reminders import send_now
 from shared.backends import backends
 from shared.finalists import finalists_of
 from shared.schemas.jury import JurorSchema
@@ -61,6 +63,7 @@ def _edition_page(db: Session, edition: Edition, values: dict, errors: dict, sta
         ranking=ranking_of(db, edition),
         names=names,
         labels=LABELS,
+        reminder_hours=", ".join(map(str, backends().settings.reminder_hours())),
         values=values,
         errors=errors,
         here="jury",
@@ -83,6 +86,20 @@ def invite_juror(slug: str):
         except Conflict:
             return _edition_page(db, edition, values, {"email": ALREADY}, 422)
     flash(_("%(name)s is uitgenodigd en krijgt een link om aan te melden.", name=values["name"]))
+    return redirect(url_for(".edition_page", slug=slug), 303)
+
+
+@bp.post("/editions/<slug>/reminders")
+@staff_page("jury")
+def send_reminders(slug: str):
+    """Remind every juror with finalists left now, as POST .../reminders does."""
+    with backends().sessions.begin() as db:
+        edition = get_edition(db, slug)
+        if is_closed(edition):
+            flash(_("De jury is gesloten: er gaan geen herinneringen meer uit."))
+        else:
+            sent = send_now(db, edition, g.staff, None)["sent"]
+            flash(_("Herinneringen verstuurd: %(count)s.", count=len(sent)))
     return redirect(url_for(".edition_page", slug=slug), 303)
 
 

@@ -23,6 +23,7 @@ from tests.services.jury.conftest import (
     score_form,
     select_finalists,
 )
+from tests.services.jury.test_staff_pages import signed_in
 
 DAY = 24 * 3600
 SUBJECT = "Herinnering: de jury van Radicale Vernieuwers sluit binnenkort"
@@ -178,3 +179,17 @@ def test_an_erased_juror_is_not_reminded(jury, staff, closing):
         f"/api/v1/editions/{slug}/reminders", json={"juror_ids": [an]}, headers=staff
     )
     assert response.get_json() == {"sent": [], "skipped": [an]}
+
+
+def test_staff_remind_from_their_page(jury, staff, closing):
+    slug, _ = closing
+    invite(jury, staff, slug, "an@example.be")
+    client = signed_in(jury, "jury")
+    path = f"/staff/editions/{slug}"
+    page = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "168, 24 uur voor de sluiting" in page
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post(f"{path}/reminders", data={"csrf_token": token}, follow_redirects=True)
+    assert "Herinneringen verstuurd: 1." in response.get_data(as_text=True)
+    run_worker(jury)
+    assert len(reminders_to(jury, "an@example.be")) == 1

@@ -5,6 +5,8 @@ relays and workers move the events in between (`pump`)."""
 from __future__ import annotations
 
 import importlib
+import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from services.nominations.models import Nomination, Nominator
 from services.voting.models import Vote
 from shared.people import identify
 from tests.factories import issue_token
+from tests.mailbox import read_mails
 from tests.services.nominations.privacy_helpers import BERT, HANNE, build_campaign
 from tests.shared.bus_helpers import pump
 
@@ -52,6 +55,9 @@ def test_an_export_holds_what_every_service_keeps_on_the_person(apps, campaign):
     made = data["nominations"]["nominations_made"]
     assert [(m["your_name"], m["innovation"], m["edition"]) for m in made] == [
         ("Bert Lenaerts", "Hanne Maes", slug)
+    ]
+    assert [n["your_name"] for n in data["nominations"]["nominations_naming_you"]] == [
+        "Bert Lenaerts"
     ]
     assert [v["status"] for v in data["voting"]["votes"]] == ["counted"]
     assert data["voting"]["votes"][0]["edition"] == slug
@@ -175,3 +181,30 @@ def _found_in_redis(url: str, prefix: str, needles: list[bytes]) -> list[str]:
         if any(n in dumped for n in needles):
             found.append(key.decode())
     return found
+
+
+def test_no_log_line_or_redis_key_names_a_person(apps, staff, tmp_path, caplog, redis_url, prefix):
+    caplog.set_level(logging.DEBUG)
+    build_campaign(apps, staff, tmp_path / "outbox")
+    _request(apps, staff, BERT, "export")
+    pump(apps)
+    tokens = [m.group(1) for m in LINK_TOKEN.finditer(_all_mail(tmp_path / "outbox"))]
+    assert len(tokens) >= 4  # the nominations' and the vote's confirmations, a log-in link
+    needles = [b"lenaerts", b"hanne", b"proef.persoon", staff["Authorization"][7:].encode()]
+    needles += [t.encode() for t in tokens]
+    logged = [_everything_in(record) for record in caplog.records]
+    assert len(logged) > 50 and any(b"event applied" in line for line in logged)
+    assert [line[:200] for line in logged if any(n in line for n in needles)] == []
+    assert _found_in_redis(redis_url, prefix, needles) == []
+
+
+LINK_TOKEN = re.compile(r"https?://\S+/(?:confirm|login|decline)/(\S+)")
+
+
+def _all_mail(folder: Path) -> str:
+    return "\n".join(m.get_body(("plain",)).get_content() for m in read_mails(folder))
+
+
+def _everything_in(record: logging.LogRecord) -> bytes:
+    """A log record as any handler could write it: its message, arguments and extras."""
+    return repr((record.getMessage(), record.args, record.__dict__)).lower().encode()
