@@ -121,8 +121,7 @@ def rehearsal(request, tmp_path_factory):
     """The platform behind nginx, for the whole session."""
     if request.config.getoption("--database") != "postgresql":
         pytest.skip("the rehearsal runs in the PostgreSQL pass (--database=postgresql)")
-    if not shutil.which("nginx"):
-        pytest.skip("Debian's nginx is not installed (make test installs it)")
+    assert shutil.which("nginx"), "Debian's nginx is needed (make test installs it)"
     folder = tmp_path_factory.mktemp("rehearsal")
     proxy = Proxy(folder / "nginx")
     postgres = request.getfixturevalue("postgres_server")
@@ -157,6 +156,7 @@ def over_tls(people):  # noqa: F811 - test_campaign's people
     return lambda locale="nl-BE", **options: people(locale, ignore_https_errors=True, **options)
 
 
+@pytest.mark.postgresql_only
 def test_the_whole_edition_over_https_behind_nginx(campaign, over_tls):
     play_a_whole_edition(campaign, over_tls)
 
