@@ -5,7 +5,7 @@ front sets Strict-Transport-Security, once, as only it knows the site is HTTPS
 (deploy/nginx/service.conf; ingress-nginx does the same by default).
 
 Referrer-Policy is `same-origin`: a link to another site carries no Referer (no link token
-leaks), while a form posted to its own site does, which Flask-WTF requires over HTTPS.
+leaks), while a form posted to its own site does.
 
 Pictures may come from the service's own origin and, for a service that shows another's
 pictures (voting shows the finalists' pictures the hub serves), from exactly that origin.

@@ -20,6 +20,10 @@ class LinkExpired(LinkInvalid):
     """The link was genuine but is older than it may be."""
 
 
+class LinkUsed(LinkInvalid):
+    """The link was genuine and has done what it does already."""
+
+
 def _serializer(purpose: str, secret: str | None = None) -> URLSafeTimedSerializer:
     # Signs with the current key (the last); reads with it or any earlier key still accepted.
     config = current_app.config

@@ -103,6 +103,10 @@ def init_app(app: Flask) -> None:
     # service has its own (tests hold all three apps in one process).
     Babel(app, locale_selector=select_language)
     app.before_request(remember_language)
+    # The CSRF token in the session decides alone: a client that is not a browser opens a
+    # mailed link and posts its form back with the cookies, but no Referer, which
+    # Flask-WTF's referrer check over HTTPS would refuse.
+    app.config.setdefault("WTF_CSRF_SSL_STRICT", False)
     csrf.init_app(app)
     app.register_error_handler(CSRFError, form_expired)
     app.register_blueprint(bp)

@@ -1,4 +1,5 @@
-"""The juror's pages: logging in from the mail, the list of finalists, the scoring form.
+"""The juror's pages: logging in from the mail (the link's page has the log-in button,
+shared/links.py), the list of finalists, the scoring form.
 
 A juror sees only their own scorecards. Nothing typed is lost: a refused or late post (the
 session or its CSRF token expired meanwhile) answers the form again with the values as
@@ -31,6 +32,8 @@ from services.jury.scoring import (
 from shared.backends import backends
 from shared.finalists import finalists_of
 from shared.limits import client_address, limiter
+from shared.links import ButtonPage, button_page
+from shared.people import normalise
 from shared.schemas.fields import Email
 from shared.tokens import LinkExpired, LinkInvalid
 
@@ -43,6 +46,11 @@ PROBLEMS = {
 }
 ACTIONS = ("draft", "submit")
 NOT_YOURS = lazy_gettext("Deze finalist bestaat niet (meer) in jouw jury.")
+LOGIN_PAGE = ButtonPage(
+    lazy_gettext("Aanmelden als jurylid"),
+    lazy_gettext("Druk op de knop om je aan te melden. Deze link werkt één keer."),
+    lazy_gettext("Aanmelden"),
+)
 
 
 def logged_in(db: Session) -> Juror | None:
@@ -87,25 +95,48 @@ def _shown(score: tuple[float | None, int]) -> tuple[str | None, int]:
 
 
 @bp.get("/login/<token>")
+def login_page(token: str):
+    """The link in the juror's mail: a page with the log-in button (a mail scanner opening
+    the link uses nothing up); a link that cannot log in answers its 4xx page here."""
+    with backends().sessions() as db:
+        try:
+            login.link_to_use(db, token, _link_max_age())
+        except LinkInvalid as exc:
+            return _login_refused(exc)
+    return button_page(LOGIN_PAGE)
+
+
+@bp.post("/login/<token>")
 def login_link(token: str):
-    """Log a juror in from the link in their mail (once), then on to their finalists."""
-    max_age = backends().settings.jury_login_link_max_age
+    """The log-in button: uses the link (once), then on to the juror's finalists."""
     with backends().sessions.begin() as db:
         try:
-            juror = login.use_link(db, token, max_age)
-        except login.LinkUsed as used:
-            if login.current_juror_id() == used.juror_id:
-                return redirect(url_for(".home"), 303)
-            return link_problem("used", 410)
-        except LinkExpired:
-            return link_problem("expired", 410)
-        except LinkInvalid:
-            return link_problem("invalid", 400)
+            juror = login.use_link(db, token, _link_max_age())
+        except LinkInvalid as exc:
+            return _login_refused(exc)
         resume = login.start_session(juror)
         known = resume and db.get(Finalist, resume)
         if known and known.edition_id == juror.edition_id:
             return redirect(url_for(".score", finalist_id=resume), 303)
     return redirect(url_for(".home"), 303)
+
+
+def _link_max_age() -> int:
+    return backends().settings.jury_login_link_max_age
+
+
+def _login_refused(exc: LinkInvalid):
+    """A link that cannot log in: on to the list for the juror already logged in with it,
+    else the page offering a new link."""
+    if isinstance(exc, login.LinkUsed):
+        if login.current_juror_id() == exc.juror_id:
+            return redirect(url_for(".home"), 303)
+        return link_problem("used", 410)
+    if isinstance(exc, login.LinkReplaced):
+        return link_problem("replaced", 410)
+    if isinstance(exc, LinkExpired):
+        return link_problem("expired", 410)
+    return link_problem("invalid", 400)
 
 
 def link_problem(kind: str, status: int):
@@ -117,13 +148,15 @@ def _limit(name: str):
     return lambda: getattr(backends().settings, name)
 
 
-def _typed_email() -> str:
-    return "email:" + request.form.get("email", "").strip().lower()
+def _mailbox() -> str:
+    """The new-link limit's key: the address's one spelling, so that its variants (case,
+    dots, tags, look-alike characters) share one allowance."""
+    return "email:" + normalise(request.form.get("email", ""))
 
 
 @bp.route("/nieuwe-link", methods=["GET", "POST"])
 @limiter.limit(_limit("jury_new_link_per_address"), key_func=client_address, methods=["POST"])
-@limiter.limit(_limit("jury_new_link_per_email"), key_func=_typed_email, methods=["POST"])
+@limiter.limit(_limit("jury_new_link_per_email"), key_func=_mailbox, methods=["POST"])
 def new_link():
     """Ask for a new login link: the same answer whether or not the address is a juror's."""
     if request.method == "GET":

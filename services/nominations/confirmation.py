@@ -20,7 +20,7 @@ from services.nominations.nominations import same_address
 from shared.backends import backends
 from shared.events import envelope, publish
 from shared.models import utcnow
-from shared.tokens import LinkInvalid, make_token, read_token
+from shared.tokens import LinkInvalid, LinkUsed, make_token, read_token
 
 CONFIRM = "nomination"
 DECLINE = "nominee-decline"
@@ -46,14 +46,21 @@ def decline_link(nomination_id: str) -> str:
     return f"{backends().settings.public_url()}/nominations/decline/{token}"
 
 
-def confirm(session: Session, token: str, now: dt.datetime | None = None) -> Outcome:
-    """Confirm the nomination a link stands for, once. The first confirmation makes the
-    innovation `submitted` (visible to staff); each one counts; when someone else nominated
-    the innovation, its nominee is told. Raises LinkExpired or LinkInvalid."""
+def nominator_for(session: Session, token: str) -> Nominator:
+    """The nominator a confirmation link stands for; raises LinkExpired or LinkInvalid."""
     max_age = backends().settings.nomination_link_max_age
     nominator = session.get(Nominator, read_token(CONFIRM, token, max_age))
     if nominator is None:
         raise LinkInvalid("This link is not valid.")
+    return nominator
+
+
+def confirm(session: Session, token: str, now: dt.datetime | None = None) -> Outcome:
+    """Confirm the nomination a link stands for, once. The first confirmation makes the
+    innovation `submitted` (visible to staff); each one counts; when someone else nominated
+    the innovation, its nominee is told. Raises LinkExpired or LinkInvalid; a second press
+    (another tab, even at the same moment) changes nothing."""
+    nominator = nominator_for(session, token)
     now = now or utcnow()
     if not _claim(session, nominator, now):
         return Outcome(False, nominator.nomination)
@@ -103,6 +110,15 @@ def nomination_for_decline(session: Session, token: str) -> Nomination:
     )
     if nomination is None:
         raise LinkInvalid("This link is not valid.")
+    return nomination
+
+
+def nomination_to_decline(session: Session, token: str) -> Nomination:
+    """The nomination a nominee's link stands for, for the page its GET shows (which
+    changes nothing); raises LinkExpired, LinkInvalid, or LinkUsed once declined."""
+    nomination = nomination_for_decline(session, token)
+    if not nomination.public:
+        raise LinkUsed("The nominee declined already.")
     return nomination
 
 

@@ -73,6 +73,16 @@ def link_token(vote_id: str) -> str:
     return make_token(PURPOSE, vote_id)
 
 
+def check(token: str, now: dt.datetime | None = None) -> Outcome | None:
+    """What pressing a link's button would meet, changing nothing (the page its GET shows):
+    None when it would confirm the vote, else the outcome that stops it. Raises
+    LinkExpired or LinkInvalid."""
+    vote_id = read_token(PURPOSE, token, max_age=backends().settings.vote_link_max_age)
+    with backends().engine.connect() as connection:
+        vote = connection.execute(VOTE, {"id": vote_id}).first()
+    return _refusal(vote, now or utcnow())
+
+
 def confirm(token: str, now: dt.datetime | None = None) -> Outcome:
     """Confirm the vote a link token names. Raises LinkExpired or LinkInvalid."""
     b = backends()
@@ -81,12 +91,9 @@ def confirm(token: str, now: dt.datetime | None = None) -> Outcome:
         return confirm_vote(connection, vote_id, now)
 
 
-def confirm_vote(connection: Connection, vote_id: str, now: dt.datetime | None = None) -> Outcome:
-    """Count or hold an unconfirmed vote while its edition takes votes; else change nothing.
-    The moment is now once the edition is locked, unless given. Raises LinkExpired for an
-    unconfirmed vote past its link's age."""
-    vote = connection.execute(VOTE_LOCKED, {"id": vote_id}).first()
-    now = now or utcnow()
+def _refusal(vote, now: dt.datetime) -> Outcome | None:
+    """Why a vote cannot be confirmed at `now`, or None when it can; raises LinkExpired for
+    an unconfirmed vote past its link's age."""
     if vote is None:
         return Outcome.UNKNOWN
     if vote.status != "unconfirmed":
@@ -95,6 +102,17 @@ def confirm_vote(connection: Connection, vote_id: str, now: dt.datetime | None =
         raise LinkExpired("This vote has expired with its link.")
     if not _open(vote, now):
         return Outcome.CLOSED
+    return None
+
+
+def confirm_vote(connection: Connection, vote_id: str, now: dt.datetime | None = None) -> Outcome:
+    """Count or hold an unconfirmed vote while its edition takes votes; else change nothing.
+    The moment is now once the edition is locked, unless given. Raises LinkExpired for an
+    unconfirmed vote past its link's age."""
+    vote = connection.execute(VOTE_LOCKED, {"id": vote_id}).first()
+    now = now or utcnow()
+    if refused := _refusal(vote, now):
+        return refused
     facts = SimpleNamespace(**vote._asdict(), confirm_network=client_network())
     reasons = fraud.assess(connection, facts, now, vote.voting_open)
     status = "quarantined" if reasons else "counted"

@@ -1,5 +1,6 @@
 """Voting's pages: the voting page, each finalist's page (services/voting/finalist_page.py),
-"check your mail", and the confirmation link's page.
+"check your mail", and the confirmation link's page (whose GET shows the button that
+confirms: shared/links.py).
 
 The form posts to the same intake as the API (services/voting/votes.py). It carries a
 hidden, signed moment at which the page was made, so intake knows how long the form took
@@ -12,7 +13,7 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, lazy_gettext
 from marshmallow import ValidationError
 from sqlalchemy import select
 from werkzeug.exceptions import Conflict, NotFound
@@ -24,6 +25,7 @@ from shared.backends import backends
 from shared.editions import edition_or_404
 from shared.finalists import finalists_of
 from shared.limits import client_address, limiter
+from shared.links import ButtonPage, button_page
 from shared.models import utcnow
 from shared.schemas.votes import VoteInSchema
 from shared.tokens import LinkExpired, LinkInvalid, make_token, read_token
@@ -168,18 +170,52 @@ PAGES = {
     Outcome.CLOSED: ("closed.html", 409),
     Outcome.UNKNOWN: ("link_invalid.html", 404),
 }
+REFUSED = PAGES | {Outcome.ALREADY: ("already.html", 410)}  # a used link, on its GET
+CONFIRM_PAGE = ButtonPage(
+    lazy_gettext("Bevestig je stem"),
+    lazy_gettext("Druk op de knop om je stem te bevestigen. Pas dan telt ze mee."),
+    lazy_gettext("Bevestig mijn stem"),
+)
+
+
+def _confirm_limit():
+    return limiter.limit(lambda: backends().settings.confirm_limit_address, key_func=client_address)
 
 
 @bp.get("/votes/confirm/<token>")
-@limiter.limit(lambda: backends().settings.confirm_limit_address, key_func=client_address)
+@_confirm_limit()
+def confirm_page(token: str):
+    """The link in the mail: a page with the button that confirms (a mail scanner opening
+    the link changes nothing); a link that cannot confirm answers its 4xx page here."""
+    try:
+        refused = confirmation.check(token)
+    except LinkInvalid as exc:
+        return _link_problem(exc)
+    if refused:
+        return _outcome_page(token, refused, REFUSED)
+    return button_page(CONFIRM_PAGE)
+
+
+@bp.post("/votes/confirm/<token>")
+@_confirm_limit()
 def confirm(token: str):
-    """The link in the mail: confirms the vote, which is in the tally once this answers."""
+    """The button: confirms the vote, which is in the tally once this answers."""
     try:
         outcome = confirmation.confirm(token)
-    except LinkExpired:
-        return render_template("link_expired.html"), 410
-    except LinkInvalid:
-        return render_template("link_invalid.html"), 404
-    template, status = PAGES[outcome]
-    receipt = receipts.receipt_of_link(token, confirmation.PURPOSE) if status == 200 else None
+    except LinkInvalid as exc:
+        return _link_problem(exc)
+    return _outcome_page(token, outcome, PAGES)
+
+
+def _outcome_page(token: str, outcome: Outcome, pages: dict):
+    """The page of what a link met; a confirmed vote's shows its receipt (again)."""
+    template, status = pages[outcome]
+    confirmed = outcome in (Outcome.COUNTED, Outcome.QUARANTINED, Outcome.ALREADY)
+    receipt = receipts.receipt_of_link(token, confirmation.PURPOSE) if confirmed else None
     return render_template(template, receipt=receipt), status
+
+
+def _link_problem(exc: LinkInvalid):
+    if isinstance(exc, LinkExpired):
+        return render_template("link_expired.html"), 410
+    return render_template("link_invalid.html"), 404

@@ -68,6 +68,7 @@ class Site:
         first = self.jury_finalists[0]
         invite(jury, staff_headers(jury, "jury"), self.hub.slug, address)
         tab.goto(self.urls["jury"] + login_path(jury, address))
+        press(tab)
         self.go(tab, "jury", "/")
         return first
 
@@ -114,6 +115,12 @@ def submit(tab: Page, button: str = "main form button[type=submit]", shows: str 
     with tab.expect_navigation():
         tab.locator(button).first.click()
     assert tab.locator(shows).count(), f"nothing like {shows} on {tab.url}"
+
+
+def press(tab: Page) -> None:
+    """Press the one button of a mailed link's page, and wait for the page that answers."""
+    with tab.expect_navigation():
+        tab.locator("main form button[type=submit]").click()
 
 
 def publish_winners(site: Site) -> None:
@@ -166,11 +173,17 @@ def _thanks(site, tab):
     site.go(tab, "nominations", "/nomineren/bedankt")
 
 
-@shown("hub-confirmed")
-def _confirmed(site, tab):
+@shown("hub-confirm")
+def _confirm(site, tab):
     site.hub.nominate(site.person)
     site.hub.deliver()
     site.go(tab, "nominations", site.hub.link(nomination_body(site.person)["nominator_email"]))
+
+
+@shown("hub-confirmed")
+def _confirmed(site, tab):
+    _confirm(site, tab)
+    submit(tab)
 
 
 @shown("hub-link-invalid")
@@ -184,6 +197,12 @@ def _decline(site, tab):
     site.hub.deliver()
     nominee = nomination_body(site.person)["nominee_email"]
     site.go(tab, "nominations", site.hub.link(nominee, "decline"))
+
+
+@shown("hub-declined")
+def _declined(site, tab):
+    _decline(site, tab)
+    submit(tab)
 
 
 @shown("hub-winners-before")
@@ -232,12 +251,18 @@ def _voted(site, tab):
     submit(tab)
 
 
-@shown("voting-confirmed")
-def _vote_confirmed(site, tab):
+@shown("voting-confirm")
+def _vote_confirm(site, tab):
     address = f"stemmer{site.person}@telenet.be"
     assert site.voting.vote(address).status_code == 202
     site.voting.deliver()
     site.go(tab, "voting", f"/votes/confirm/{site.voting.token(address)}")
+
+
+@shown("voting-confirmed")
+def _vote_confirmed(site, tab):
+    _vote_confirm(site, tab)
+    submit(tab)
 
 
 @shown("voting-link-invalid")
@@ -281,6 +306,14 @@ def _check_refused(site, tab):
 @shown("jury-login-needed")
 def _login_needed(site, tab):
     site.go(tab, "jury", "/")
+
+
+@shown("jury-login")
+def _jury_login(site, tab):
+    jury, address = site.apps["jury"], f"jurylid{site.person}@kuleuven.be"
+    assert site.jury_finalists  # the jury's edition, before its juror
+    invite(jury, staff_headers(jury, "jury"), site.hub.slug, address)
+    site.go(tab, "jury", login_path(jury, address))
 
 
 @shown("jury-link-invalid")

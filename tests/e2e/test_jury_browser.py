@@ -1,5 +1,6 @@
-"""A juror in a real browser: logs in from the mail, fills the form by its labels, saves a
-draft, lets the session expire, comes back through a new link, finds their work, submits."""
+"""A juror in a real browser: logs in from the mail (with the button on the link's page),
+fills the form by its labels, saves a draft, lets the session expire, comes back through a
+new link, finds their work, submits."""
 
 from __future__ import annotations
 
@@ -22,6 +23,12 @@ ADDRESS = "Jurylid.Een@kuleuven.be"
 CRITERIA = {"impact": 2, "novelty": 1, "participation": 1}
 
 
+def log_in(page, link: str) -> None:
+    """Open the link from the mail and press its log-in button."""
+    page.goto(link)
+    page.get_by_role("button", name="Aanmelden").click()
+
+
 def test_a_juror_keeps_their_work_across_an_expired_session(make_app, serve, page):
     jury = build_jury(make_app, jury_session_lifetime=LIFETIME)
     base = serve(jury)
@@ -34,7 +41,7 @@ def test_a_juror_keeps_their_work_across_an_expired_session(make_app, serve, pag
     )
     run_worker(jury)
 
-    page.goto(base + login_path(jury, ADDRESS))
+    log_in(page, base + login_path(jury, ADDRESS))
     page.get_by_role("link", name="Innovatie 0").click()
     page.get_by_label("Impact").fill("7")
     page.get_by_label("Novelty").fill("6")
@@ -53,7 +60,7 @@ def test_a_juror_keeps_their_work_across_an_expired_session(make_app, serve, pag
     page.get_by_role("button", name="Stuur me een nieuwe link").click()
     assert "Kijk in je mailbox" in page.content()
     run_worker(jury)
-    page.goto(base + login_path(jury, ADDRESS))
+    log_in(page, base + login_path(jury, ADDRESS))
 
     assert re.search(rf"/beoordelen/{contest.finalists[0]}$", page.url)
     assert page.get_by_label("Impact").input_value() == "9"  # kept by the browser

@@ -1,10 +1,14 @@
 """A person nominates in Chromium: fills in the Dutch form by its labels, sends it, opens
-the link from the mail in the mail folder, and sees the nomination confirmed."""
+the link from the mail in the mail folder, presses its button (opening the link alone
+changes nothing), and sees the nomination confirmed."""
 
 from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
+from services.nominations.models import Nomination
 from tests.factories import edition_body, issue_token
 from tests.mailbox import read_mails
 from tests.shared.bus_helpers import drain, relay
@@ -33,6 +37,12 @@ def hub_with_an_open_edition(make_app):
     return app
 
 
+def statuses(app) -> list[str]:
+    """The status of every nomination the hub holds."""
+    with app.extensions["rv"].sessions() as session:
+        return list(session.scalars(select(Nomination.status)))
+
+
 def test_nominate_in_dutch_and_confirm_from_the_mail(make_app, serve, page, tmp_path):
     app = hub_with_an_open_edition(make_app)
     url = serve(app)
@@ -54,5 +64,9 @@ def test_nominate_in_dutch_and_confirm_from_the_mail(make_app, serve, page, tmp_
     assert mail["To"] == "an.peeters@telenet.be"
     link = LINK.search(mail.get_body(("plain",)).get_content()).group(1)
     page.goto(url + link)
+    assert page.get_by_role("heading", level=1).inner_text() == "Bevestig je nominatie"
+    assert statuses(app) == ["unconfirmed"]  # opening the link changed nothing
+    page.get_by_role("button", name="Bevestig mijn nominatie").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Nominatie bevestigd"
+    assert statuses(app) == ["submitted"]
     assert "is bevestigd" in page.content()

@@ -240,3 +240,17 @@ def test_the_json_api_over_https(rehearsal, staff_token):
     assert (status, json.loads(shown)["slug"]) == (200, "https-api")
     status, _, refused = rehearsal.fetch(f"{hub}/api/v1/editions", "POST", {}, body)
     assert (status, json.loads(refused)["error"]["code"]) == (401, "unauthorized")
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_service_keeps_its_contract_over_https(rehearsal, staff_token, service):
+    base = rehearsal.urls[service]
+    status, _, document = rehearsal.fetch(f"{base}/openapi.json")
+    assert status == 200 and json.loads(document)["openapi"].startswith("3.")
+    status, _, refused = rehearsal.fetch(f"{base}/api/v1/events/failed")
+    assert (status, json.loads(refused)["error"]["code"]) == (401, "unauthorized")
+    bearer = {"Authorization": f"Bearer {staff_token}"}
+    status, _, listed = rehearsal.fetch(f"{base}/api/v1/events/failed", headers=bearer)
+    assert (status, json.loads(listed)["items"]) == (200, [])
+    status, _, unknown = rehearsal.fetch(f"{base}/bestaat/niet")
+    assert (status, json.loads(unknown)["error"]["code"]) == (404, "not_found")

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from bench.fuzz import Seeds, seed
 from services import registry
+from tests.links import follow
 from tests.services.jury.conftest import login_path, run_worker
 
 JUROR = "fuzz.jurylid@telenet.be"  # the juror bench.fuzz.seed invites
@@ -42,7 +43,7 @@ class Campaign:
         jury = self.apps["jury"]
         run_worker(jury)
         client = jury.test_client()
-        assert client.get(login_path(jury, JUROR)).status_code == 303
+        assert follow(client, login_path(jury, JUROR)).status_code == 303
         return client
 
     def finalist_id(self) -> str:

@@ -15,6 +15,7 @@ from services.nominations.confirmation import confirm_link
 from services.nominations.models import Nomination, Nominator
 from tests.factories import edition_body, issue_token
 from tests.fuzz.conftest import HTML
+from tests.links import follow
 from tests.services.jury.conftest import score_form
 from tests.services.nominations.conftest import nomination_body
 
@@ -43,7 +44,7 @@ def confirmed(campaign, body: dict) -> str:
             select(Nominator.id).where(Nominator.nomination_id == nomination_id)
         )
         link = confirm_link(nominator)
-    assert hub.test_client().get(urlsplit(link).path).status_code == 200
+    assert follow(hub.test_client(), urlsplit(link).path).status_code == 200
     return nomination_id
 
 

@@ -73,6 +73,7 @@ def cluster(make_env, pg_database, spawn, settings_for):
         VOTE_LIMIT_ADDRESS=f"{ADDRESS_LIMIT}/minute",
         VOTE_LIMIT_NETWORK=f"{NETWORK_LIMIT}/minute",
         WEB_CONCURRENCY="1",  # one gunicorn worker an instance: the machine has two cores
+        SESSION_COOKIE_SECURE="0",  # plain HTTP on loopback, as `make run`
     )
     assert spawn("migrate", env=env).wait(120) == 0
     urls = {service: start_service(spawn, env, service) for service in SERVICES}

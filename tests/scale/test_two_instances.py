@@ -39,7 +39,7 @@ from shared.people import identify
 from shared.queues import JOB_FUNCTION, queue
 from shared.schemas.contest import TALLY_FINAL
 from tests.factories import edition_body, iso
-from tests.scale.client import at_once, call, in_parallel
+from tests.scale.client import at_once, call, in_parallel, pressing
 from tests.scale.conftest import ADDRESS_LIMIT, NETWORK_LIMIT, Cluster
 from tests.services.nominations.conftest import nomination_body
 from tests.shared.bus_helpers import outbox_states, wait_for
@@ -95,7 +95,7 @@ def confirm_nomination(c: Cluster, n: int) -> None:
     """Follow the link of nomination n's mail, on hub instance n % 2."""
     mails, _ = wait_for(lambda: c.mails(nomination_body(n)["nominator_email"]), 20, 0.2)
     path = NOMINATION_LINK.search(mails[-1].get_body(("plain",)).get_content()).group(0)
-    assert call(f"{c.url('nominations', n)}{path}")[0] == 200
+    assert pressing(f"{c.url('nominations', n)}{path}")()[0] == 200
 
 
 def patch_edition(c: Cluster, n: int, slug: str, **changes) -> tuple[int, str]:
@@ -217,14 +217,15 @@ def links_by_address(c: Cluster) -> dict[str, list[str]]:
 
 
 def confirm_two_links_at_once(c: Cluster, tokens: dict, voter: Voter) -> list[int]:
-    """Two different links of the voter clicked at the same moment, one on each instance."""
+    """Two different links of the voter opened, then their buttons pressed at the same
+    moment, one on each instance."""
     links = sorted({t for spelling in voter.spellings for t in tokens[spelling]})
     assert len(links) >= 2, links
-    clicks = (
-        partial(call, f"{c.url('voting', n)}/votes/confirm/{token}", headers=voter.headers)
+    presses = [
+        pressing(f"{c.url('voting', n)}/votes/confirm/{token}", headers=voter.headers)
         for n, token in enumerate(links[:2])
-    )
-    return [status for status, _ in at_once(*clicks)]
+    ]
+    return [status for status, _ in at_once(*presses)]
 
 
 def vote_and_confirm_on_both_instances(

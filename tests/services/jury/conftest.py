@@ -15,6 +15,7 @@ from shared.events import envelope, publish
 from shared.schemas.contest import FINALISTS_SELECTED
 from shared.schemas.editions import WINDOWS, EditionSchema
 from tests.factories import edition_body, iso, issue_token
+from tests.links import follow
 from tests.mailbox import mail_folder, read_mails
 from tests.shared.bus_helpers import drain, relay
 
@@ -143,7 +144,7 @@ def logged_in_client(app, staff: dict, slug: str, address: str, **more):
     their mail."""
     invite(app, staff, slug, address, **more)
     client = app.test_client()
-    assert client.get(login_path(app, address)).status_code == 303
+    assert follow(client, login_path(app, address)).status_code == 303
     return client
 
 

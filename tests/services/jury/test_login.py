@@ -6,6 +6,7 @@ import time
 
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
+from tests.links import follow
 from tests.services.jury.conftest import csrf, invite, login_path, mails_to
 
 HTML = {"Accept": "text/html"}
@@ -22,7 +23,7 @@ def test_the_invitation_mails_a_login_link_to_the_address_as_typed(jury, staff, 
 def test_the_link_starts_a_session_and_leads_to_the_finalists(jury, staff, contest):
     invite(jury, staff, contest.slug, "an@example.be")
     client = jury.test_client()
-    response = client.get(login_path(jury, "an@example.be"), follow_redirects=True)
+    response = follow(client, login_path(jury, "an@example.be"), follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert all(f"/beoordelen/{fid}" in page for fid in contest.finalists)
@@ -36,7 +37,7 @@ def test_the_session_is_permanent_with_the_configured_lifetime(make_jury, staff,
 def test_a_used_link_offers_a_new_one(jury, staff, contest):
     invite(jury, staff, contest.slug, "an@example.be")
     path = login_path(jury, "an@example.be")
-    jury.test_client().get(path)
+    follow(jury.test_client(), path)
     response = jury.test_client().get(path, headers=HTML)
     assert response.status_code == 410
     assert "nieuwe-link" in response.get_data(as_text=True)
@@ -46,7 +47,7 @@ def test_a_used_link_in_the_jurors_own_live_session_just_goes_on(jury, staff, co
     invite(jury, staff, contest.slug, "an@example.be")
     path = login_path(jury, "an@example.be")
     client = jury.test_client()
-    client.get(path)
+    follow(client, path)
     assert client.get(path).status_code == 303
 
 
@@ -66,7 +67,7 @@ class _EightDaysAgo(TimestampSigner):
 def test_an_expired_link_is_410_with_a_form_for_a_new_one(jury, staff, contest):
     invite(jury, staff, contest.slug, "an@example.be")
     link_id = _link_id(jury, login_path(jury, "an@example.be"))
-    old = URLSafeTimedSerializer("test-secret-key", salt="rv.jury-login", signer=_EightDaysAgo)
+    old = URLSafeTimedSerializer(jury.secret_key, salt="rv.jury-login", signer=_EightDaysAgo)
     response = jury.test_client().get(f"/login/{old.dumps(link_id)}", headers=HTML)
     assert response.status_code == 410
     assert 'name="email"' in response.get_data(as_text=True)
@@ -75,20 +76,20 @@ def test_an_expired_link_is_410_with_a_form_for_a_new_one(jury, staff, contest):
 def test_a_link_for_another_purpose_is_refused(jury, staff, contest):
     invite(jury, staff, contest.slug, "an@example.be")
     link_id = _link_id(jury, login_path(jury, "an@example.be"))
-    other = URLSafeTimedSerializer("test-secret-key", salt="rv.vote-confirm").dumps(link_id)
+    other = URLSafeTimedSerializer(jury.secret_key, salt="rv.vote-confirm").dumps(link_id)
     assert jury.test_client().get(f"/login/{other}", headers=HTML).status_code == 400
 
 
 def test_logging_out_ends_the_session(jury, staff, contest):
     invite(jury, staff, contest.slug, "an@example.be")
     client = jury.test_client()
-    client.get(login_path(jury, "an@example.be"))
+    follow(client, login_path(jury, "an@example.be"))
     client.post("/afmelden", data={"csrf_token": csrf(client, "/")})
     assert client.get(f"/beoordelen/{contest.finalists[0]}", headers=HTML).status_code == 401
 
 
 def _link_id(app, path: str) -> str:
-    serializer = URLSafeTimedSerializer("test-secret-key", salt="rv.jury-login")
+    serializer = URLSafeTimedSerializer(app.secret_key, salt="rv.jury-login")
     return serializer.loads(path.removeprefix("/login/"))
 
 
@@ -99,7 +100,7 @@ def test_the_link_expires_after_the_configured_age(make_jury):
 def test_the_pages_speak_english_on_request(jury, staff, contest):
     invite(jury, staff, contest.slug, "an@example.be")
     client = jury.test_client()
-    client.get(login_path(jury, "an@example.be"))
+    follow(client, login_path(jury, "an@example.be"))
     page = client.get(f"/beoordelen/{contest.finalists[0]}?lang=en").get_data(as_text=True)
     assert "Save as draft" in page
     assert 'lang="en"' in page
@@ -108,5 +109,26 @@ def test_the_pages_speak_english_on_request(jury, staff, contest):
 def test_a_language_asked_for_on_the_login_link_holds_after_its_redirects(jury, staff, contest):
     invite(jury, staff, contest.slug, "an@example.be")
     client = jury.test_client()
-    page = client.get(login_path(jury, "an@example.be") + "?lang=en", follow_redirects=True)
+    page = follow(client, login_path(jury, "an@example.be") + "?lang=en", follow_redirects=True)
     assert 'lang="en"' in page.get_data(as_text=True)
+
+
+def test_opening_the_link_shows_a_log_in_button_and_uses_nothing(jury, staff, contest):
+    invite(jury, staff, contest.slug, "an@example.be")
+    path = login_path(jury, "an@example.be")
+    scanner = jury.test_client()
+    for _ in range(3):
+        page = scanner.get(path, headers=HTML)
+        assert page.status_code == 200
+        assert f'<form method="post" action="{path}">' in page.get_data(as_text=True)
+    assert scanner.get(f"/beoordelen/{contest.finalists[0]}", headers=HTML).status_code == 401
+    assert follow(jury.test_client(), path).status_code == 303
+
+
+def test_pressing_the_button_without_the_csrf_token_logs_nobody_in(jury, staff, contest):
+    invite(jury, staff, contest.slug, "an@example.be")
+    path = login_path(jury, "an@example.be")
+    client = jury.test_client()
+    assert client.post(path, headers=HTML).status_code == 400
+    assert client.get(f"/beoordelen/{contest.finalists[0]}", headers=HTML).status_code == 401
+    assert follow(client, path).status_code == 303

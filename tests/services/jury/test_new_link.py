@@ -1,9 +1,10 @@
 """Asking for a new login link: the same answer for anyone, a mail for jurors, limited per
-client address and per e-mail address."""
+client address and per e-mail address (however spelled); the new link ends the earlier."""
 
 from __future__ import annotations
 
-from tests.services.jury.conftest import csrf, invite, mails_to, run_worker
+from tests.links import button_form, follow
+from tests.services.jury.conftest import csrf, invite, login_path, mails_to, run_worker
 
 HTML = {"Accept": "text/html"}
 
@@ -59,3 +60,25 @@ def test_a_limited_visitor_reads_why_in_the_pages_language(make_jury):
     page = ask(client, "p1@example.be").get_data(as_text=True)
     assert "te veel vragen van jouw adres" in page
     assert "per 1 hour" not in page
+
+
+def test_a_new_link_ends_the_earlier_ones(jury, staff, contest):
+    invite(jury, staff, contest.slug, "an@example.be")
+    first = login_path(jury, "an@example.be")
+    ask(jury.test_client(), "an@example.be")
+    run_worker(jury)
+    newest = login_path(jury, "an@example.be")
+    refused = jury.test_client().get(first, headers=HTML)
+    assert refused.status_code == 410
+    assert "nieuwere" in refused.get_data(as_text=True)
+    client = jury.test_client()
+    token = button_form(client.get(newest).get_data(as_text=True))[1]
+    assert client.post(first, data={"csrf_token": token}, headers=HTML).status_code == 410
+    assert follow(client, newest).status_code == 303
+
+
+def test_the_limit_counts_every_spelling_of_an_address_as_one(make_jury):
+    jury = make_jury(jury_new_link_per_email="2 per hour")
+    client = jury.test_client()
+    spellings = ("an.peeters@gmail.com", "AnPeeters@gmail.com", "an.peeters+jury@googlemail.com")
+    assert [ask(client, address).status_code for address in spellings] == [200, 200, 429]

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.links import follow
 from tests.services.jury.conftest import (
     close_jury,
     logged_in_client,
@@ -126,7 +127,7 @@ def test_logging_in_again_leads_back_to_the_form_left(jury, staff, juror, contes
     client.post(f"/beoordelen/{fid}", data={"action": "draft", "score-impact": "8"})
     client.post("/nieuwe-link", data={"csrf_token": _token(client), "email": "an@example.be"})
     run_worker(jury)
-    response = client.get(login_path(jury, "an@example.be"))
+    response = follow(client, login_path(jury, "an@example.be"))
     assert response.headers["Location"] == f"/beoordelen/{fid}"
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from services.nominations.confirmation import confirm_link
 from services.nominations.models import Nominator
 from tests.factories import edition_body, iso, issue_token
+from tests.links import follow
 from tests.mailbox import read_mails
 from tests.shared.bus_helpers import drain, relay
 
@@ -91,16 +92,13 @@ class Hub:
         with self.app.app_context(), self.app.extensions["rv"].sessions() as session:
             query = select(Nominator.id).order_by(Nominator.created_at.desc()).limit(1)
             link = confirm_link(session.scalar(query))
-        assert self.client.get(urlsplit(link).path).status_code == 200
+        assert follow(self.client, urlsplit(link).path).status_code == 200
         return response.get_json()["id"]
 
     def decline(self, nominee: str = "info0@vzwproef.be") -> None:
         """The nominee follows the decline link in their mail and presses its button."""
         self.deliver()
-        link = self.link(nominee, "decline")
-        page = self.client.get(link).get_data(as_text=True)
-        token = page.split('name="csrf_token" value="')[1].split('"')[0]
-        assert self.client.post(link, data={"csrf_token": token}).status_code == 200
+        assert follow(self.client, self.link(nominee, "decline")).status_code == 200
 
     def decide(self, nomination_id: str, status: str = "accepted", note: str = "ok"):
         """PATCH a screening decision as staff."""

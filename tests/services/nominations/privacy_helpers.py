@@ -12,6 +12,7 @@ from sqlalchemy import select
 from services.nominations.confirmation import confirm_link
 from services.nominations.models import Nominator
 from tests.factories import edition_body, iso
+from tests.links import follow
 from tests.mailbox import read_mails
 from tests.services.nominations.conftest import nomination_body
 from tests.shared.bus_helpers import pump
@@ -67,7 +68,7 @@ def _nominate(apps, slug: str, i: int) -> str:
     with apps["nominations"].app_context(), apps["nominations"].extensions["rv"].sessions() as s:
         nominator = s.scalar(select(Nominator).order_by(Nominator.created_at.desc()).limit(1))
         link = confirm_link(nominator.id)
-    assert client.get(urlsplit(link).path).status_code == 200
+    assert follow(client, urlsplit(link).path).status_code == 200
     return response.get_json()["id"]
 
 
@@ -82,4 +83,4 @@ def _vote(apps, slug: str, finalist_id: str, email: str, outbox: Path) -> None:
     assert client.post(f"/api/v1/editions/{slug}/votes", json=body).status_code == 202
     pump(apps)
     text = read_mails(outbox, email)[-1].get_body(("plain",)).get_content()
-    assert client.get(VOTE_LINK.search(text).group(1)).status_code == 200
+    assert follow(client, VOTE_LINK.search(text).group(1)).status_code == 200

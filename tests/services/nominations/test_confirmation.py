@@ -11,6 +11,7 @@ from itsdangerous import TimestampSigner
 
 from services.nominations.confirmation import CONFIRM, DECLINE
 from shared.tokens import make_token
+from tests.links import button_form, follow
 from tests.services.nominations.conftest import nomination_body
 
 NOMINATOR = nomination_body()["nominator_email"]
@@ -29,11 +30,26 @@ def sent(hub) -> str:
     return nomination_id
 
 
-def test_the_link_confirms_the_nomination(hub, sent):
-    response = hub.client.get(hub.link(NOMINATOR))
+def test_the_links_button_confirms_the_nomination(hub, sent):
+    response = follow(hub.client, hub.link(NOMINATOR))
     assert response.status_code == 200
     assert "bevestigd" in response.get_data(as_text=True)
     assert staff_view(hub, sent).get_json()["status"] == "submitted"
+
+
+def test_opening_the_link_shows_the_button_and_confirms_nothing(hub, sent):
+    link = hub.link(NOMINATOR)
+    for _ in range(2):  # a mail scanner, then a link preview
+        response = hub.client.get(link)
+        assert response.status_code == 200
+        assert button_form(response.get_data(as_text=True))[0] == link
+    assert staff_view(hub, sent).status_code == 404
+    assert hub.mails(NOMINEE) == []
+
+
+def test_pressing_the_button_without_the_csrf_token_confirms_nothing(hub, sent):
+    assert hub.client.post(hub.link(NOMINATOR)).status_code == 400
+    assert staff_view(hub, sent).status_code == 404
 
 
 def test_an_unconfirmed_nomination_is_hidden_from_staff(hub, sent):
@@ -41,14 +57,24 @@ def test_an_unconfirmed_nomination_is_hidden_from_staff(hub, sent):
     assert hub.get("/api/v1/editions/{slug}/nominations").get_json()["items"] == []
 
 
-def test_a_used_link_changes_nothing(hub, sent):
+def test_a_used_link_says_so_without_a_button_and_changes_nothing(hub, sent):
     link = hub.link(NOMINATOR)
-    hub.client.get(link)
+    follow(hub.client, link)
     before = staff_view(hub, sent).get_json()
     response = hub.client.get(link)
     assert response.status_code == 200
     assert "al bevestigd" in response.get_data(as_text=True)
+    assert button_form(response.get_data(as_text=True)) is None
     assert staff_view(hub, sent).get_json() == before
+
+
+def test_pressing_the_button_twice_counts_once(hub, sent):
+    link = hub.link(NOMINATOR)
+    token = button_form(hub.client.get(link).get_data(as_text=True))[1]
+    for _ in range(2):  # two tabs opened before either was pressed
+        response = hub.client.post(link, data={"csrf_token": token})
+    assert "al bevestigd" in response.get_data(as_text=True)
+    assert staff_view(hub, sent).get_json()["nominations"] == 1
 
 
 def test_a_tampered_link_is_404_and_confirms_nothing(hub, sent):
@@ -85,7 +111,7 @@ def test_a_genuine_token_for_something_else_is_404(hub, sent, purpose_and_value)
 
 def test_the_nominee_hears_of_it_once_it_is_confirmed(hub, sent):
     assert hub.mails(NOMINEE) == []
-    hub.client.get(hub.link(NOMINATOR))
+    follow(hub.client, hub.link(NOMINATOR))
     hub.deliver()
     (mail,) = hub.mails(NOMINEE)
     assert "/nominations/decline/" in mail.get_body(("plain",)).get_content()
@@ -94,7 +120,7 @@ def test_the_nominee_hears_of_it_once_it_is_confirmed(hub, sent):
 def test_a_self_nomination_sends_no_notice(hub):
     hub.nominate(nominator_email="INFO0@vzwproef.be")
     hub.deliver()
-    hub.client.get(hub.link("INFO0@vzwproef.be"))
+    follow(hub.client, hub.link("INFO0@vzwproef.be"))
     hub.deliver()
     assert [m["To"] for m in hub.mails()] == ["INFO0@vzwproef.be"]
 
@@ -108,20 +134,21 @@ def test_the_decline_page_asks_before_it_changes_anything(hub):
     assert staff_view(hub, nomination_id).get_json()["public"] is True
 
 
-def decline(hub, link: str):
-    """Press the button on the decline page, with its CSRF token."""
-    page = hub.client.get(link).get_data(as_text=True)
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    return hub.client.post(link, data={"csrf_token": token})
-
-
 def test_declining_hides_the_nominee_from_the_public_not_from_staff(hub):
     nomination_id = hub.confirmed()
     hub.deliver()
-    response = decline(hub, hub.link(NOMINEE, "decline"))
+    response = follow(hub.client, hub.link(NOMINEE, "decline"))
     assert response.status_code == 200
     view = staff_view(hub, nomination_id).get_json()
     assert (view["public"], view["nominee_name"]) == (False, "Energiebib 0")
+
+
+def test_a_used_decline_link_is_410_on_its_get(hub):
+    hub.confirmed()
+    hub.deliver()
+    link = hub.link(NOMINEE, "decline")
+    follow(hub.client, link)
+    assert hub.client.get(link).status_code == 410
 
 
 def test_declining_without_the_csrf_token_is_refused(hub):

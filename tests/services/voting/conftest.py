@@ -21,6 +21,7 @@ from shared.editions import SCHEDULED
 from shared.events import consume, envelope
 from shared.models import utcnow
 from shared.schemas.contest import FINALISTS_SELECTED
+from tests.links import follow
 from tests.mailbox import read_mails
 from tests.shared.bus_helpers import drain, relay
 
@@ -112,10 +113,9 @@ class Voting:
         return [link for link in links if link][-1].group(1)
 
     def confirm(self, token: str, ip: str = "127.0.0.1"):
-        """Click a confirmation link from `ip`."""
-        return self.app.test_client().get(
-            f"/votes/confirm/{token}", environ_base={"REMOTE_ADDR": ip}
-        )
+        """Follow a confirmation link from `ip` and press its page's button."""
+        client = self.app.test_client()
+        return follow(client, f"/votes/confirm/{token}", environ_base={"REMOTE_ADDR": ip})
 
     def tally(self, headers: dict) -> dict:
         """The tally as staff read it."""

@@ -12,6 +12,7 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from services.voting import confirmation
 from services.voting.confirmation import Outcome
 from shared.models import utcnow
+from tests.links import button_form
 from tests.services.voting.conftest import HOUR, apply, schedule
 
 ADDRESS = "piet.pauwels@proximus.be"
@@ -50,11 +51,35 @@ def test_an_unconfirmed_vote_is_not_counted(voting, token, staff):
     assert tally["unconfirmed"] == 1
 
 
-def test_a_replayed_link_changes_nothing(voting, token, staff):
+def test_a_replayed_link_is_410_on_its_get_and_changes_nothing(voting, token, staff):
     voting.confirm(token)
     again = voting.confirm(token)
-    assert again.status_code == 200
+    assert again.status_code == 410
     assert "al bevestigd" in again.get_data(as_text=True)
+    assert voting.tally(staff)["finalists"][0]["votes"] == 1
+
+
+def test_opening_the_link_shows_the_button_and_counts_nothing(voting, token, staff):
+    path, scanner = f"/votes/confirm/{token}", voting.app.test_client()
+    for _ in range(2):  # a mail scanner, then a link preview
+        page = scanner.get(path, headers={"Accept": "text/html"})
+        assert page.status_code == 200
+        assert button_form(page.get_data(as_text=True))[0] == path
+    tally = voting.tally(staff)
+    assert (tally["finalists"][0]["votes"], tally["unconfirmed"]) == (0, 1)
+    assert voting.confirm(token).status_code == 200
+
+
+def test_pressing_the_button_without_the_csrf_token_counts_nothing(voting, token, staff):
+    assert voting.app.test_client().post(f"/votes/confirm/{token}").status_code == 400
+    assert voting.tally(staff)["unconfirmed"] == 1
+
+
+def test_pressing_the_button_twice_counts_once(voting, token, staff):
+    path, client = f"/votes/confirm/{token}", voting.app.test_client()
+    csrf = button_form(client.get(path).get_data(as_text=True))[1]
+    answers = [client.post(path, data={"csrf_token": csrf}) for _ in range(2)]
+    assert "al bevestigd" in answers[1].get_data(as_text=True)
     assert voting.tally(staff)["finalists"][0]["votes"] == 1
 
 
@@ -79,7 +104,7 @@ def test_an_expired_link_is_410_and_counts_nothing(make_voting, staff):
     voting.vote(ADDRESS)
     voting.deliver()
     vote_id = voting.votes()[0].id
-    old = URLSafeTimedSerializer("test-secret-key", salt="rv.vote", signer=TwoMinutesAgo).dumps(
+    old = URLSafeTimedSerializer(voting.app.secret_key, salt="rv.vote", signer=TwoMinutesAgo).dumps(
         vote_id
     )
     assert voting.confirm(old).status_code == 410
