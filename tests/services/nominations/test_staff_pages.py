@@ -182,3 +182,9 @@ def test_the_results_page_checks_the_winners_the_rule_gives_and_says_why(hub, cl
 
 def test_the_pages_speak_english_when_asked(hub, client):
     assert "Nominations" in page(client, f"/staff/editions/{hub.slug}/nominations?lang=en")
+
+
+def test_an_unknown_edition_or_nomination_answers_a_404_page_in_the_page_language(hub, client):
+    for path in ("/staff/editions/nope/results", f"/staff/editions/{hub.slug}/nominations/nope"):
+        response = client.get(path, headers=HTML)
+        assert response.status_code == 404 and "No " not in response.text
