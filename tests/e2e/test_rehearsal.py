@@ -27,6 +27,7 @@ from bench.peak_stack import Stack
 from shared.config import SERVICES
 from tests.e2e.test_campaign import Campaign, people, play_a_whole_edition  # noqa: F401
 from tests.factories import edition_body, iso
+from tests.pictures import camera_jpeg
 from tests.tls_proxy import HOSTS, Proxy
 
 # The stack starts once for the session; its first test carries the start.
@@ -254,3 +255,15 @@ def test_every_service_keeps_its_contract_over_https(rehearsal, staff_token, ser
     assert (status, json.loads(listed)["items"]) == (200, [])
     status, _, unknown = rehearsal.fetch(f"{base}/bestaat/niet")
     assert (status, json.loads(unknown)["error"]["code"]) == (404, "not_found")
+
+
+@pytest.mark.parametrize(("extra", "status"), [(300_000, 404), (7 * 1024 * 1024, 413)])
+def test_only_a_picture_upload_may_carry_more_than_64_kib(rehearsal, staff_token, extra, status):
+    # Past 64 KiB the proxy lets it through to the hub (which knows no such edition: 404),
+    # past 6 MB the proxy refuses it itself, in the contract's JSON.
+    path = "/api/v1/editions/nergens/finalists/0f6c7c3e-0000-4000-8000-000000000000/picture"
+    headers = {"Authorization": f"Bearer {staff_token}", "Content-Type": "image/jpeg"}
+    body = camera_jpeg() + b"\0" * extra
+    answer, got, reply = rehearsal.fetch(rehearsal.urls["nominations"] + path, "PUT", headers, body)
+    assert (answer, got.get_content_type()) == (status, "application/json")
+    assert "error" in json.loads(reply)
