@@ -26,7 +26,7 @@ from redis.exceptions import RedisError
 
 from shared.backends import backends
 from shared.config import Settings
-from shared.people import normalise
+from shared.people import mailbox_key
 
 IPV4_NETWORK = 24
 # One IPv6 client holds a whole /64 (its privacy addresses change at will), and one site
@@ -80,8 +80,9 @@ def mail_allowed(limit: str, recipient: str) -> bool:
     """Count one mail to `recipient` (the one spelling of the address); False past `limit`.
     The public sets off these mails to any address it types, so no mailbox gets more than
     `limit` of them, however the address is spelled and whoever asks."""
-    prefix = backends().settings.queue_prefix
-    return limiter.limiter.hit(_parsed(limit), "mail-to", prefix, normalise(recipient))
+    settings = backends().settings
+    mailbox = mailbox_key(settings, recipient)  # Redis holds no address, nor its hash
+    return limiter.limiter.hit(_parsed(limit), "mail-to", settings.queue_prefix, mailbox)
 
 
 def in_fallback() -> bool:
