@@ -12,8 +12,14 @@ NGINX := /usr/sbin/nginx
 # The accessibility checks inject axe-core, pinned in package-lock.json, into the pages.
 AXE := node_modules/axe-core/axe.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages, installed when missing (after refreshing the package lists if need be).
+APT_INSTALL = $(SUDO) apt-get install -y --no-install-recommends $(1) || \
+	($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(1))
+# The suite in two pytest-xdist workers (the machine has two cores), each pass's record here.
+TEST_WORKERS ?= 2
+PASSES := var/test-passes
 
-.PHONY: run test lint format staff-token revoke-token migrate bench-bus bench-votes bench-fuzz bench-peak clean
+.PHONY: run test test-tools lint format staff-token revoke-token migrate bench-bus bench-votes bench-fuzz bench-peak clean
 
 $(INSTALLED): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,12 +30,17 @@ $(INSTALLED): requirements.lock
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
 
 $(CHROMIUM):
-	$(SUDO) apt-get install -y --no-install-recommends chromium || \
-		($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium)
+	$(call APT_INSTALL,chromium)
+
+# The PostgreSQL pass needs a server: the machine's on 5432, else the suite starts one from
+# these binaries. The kustomize build of deploy/k8s needs kubectl (Debian: kubernetes-client).
+test-tools:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
+		{ $(call APT_INSTALL,postgresql); }
+	@command -v kubectl >/dev/null || { $(call APT_INSTALL,kubernetes-client); }
 
 $(NGINX):
-	$(SUDO) apt-get install -y --no-install-recommends nginx || \
-		($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends nginx)
+	$(call APT_INSTALL,nginx)
 
 $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -38,11 +49,18 @@ $(AXE): package.json package-lock.json
 run: $(INSTALLED) $(CATALOGUES)
 	$(BIN)/python -m services.cli run
 
-# The whole suite runs twice: on SQLite files, then on PostgreSQL (with the rehearsal of
-# production: nginx, TLS, gunicorn, PostgreSQL, an append-only Redis).
-test: $(INSTALLED) $(CATALOGUES) $(CHROMIUM) $(NGINX) $(AXE) lint
-	$(BIN)/python -m pytest
-	$(BIN)/python -m pytest --database=postgresql
+# The whole suite on SQLite files, then what depends on the engine again on PostgreSQL (with
+# the rehearsal of production: nginx, TLS, gunicorn, PostgreSQL, an append-only Redis); the
+# engine_free tests, which do the same on both, run once (and the postgresql_only rehearsal
+# only there). Then the passes per engine, failing
+# when the PostgreSQL pass passed fewer of the engine-dependent tests.
+test: $(INSTALLED) $(CATALOGUES) $(CHROMIUM) $(NGINX) $(AXE) test-tools lint
+	rm -rf $(PASSES)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not postgresql_only" \
+		--passes-record=$(PASSES)/sqlite.json
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal --database=postgresql \
+		-m "not engine_free" --passes-record=$(PASSES)/postgresql.json
+	$(BIN)/python -m tests.passes $(PASSES)/sqlite.json $(PASSES)/postgresql.json
 
 migrate: $(INSTALLED)
 	$(BIN)/python -m services.cli migrate

@@ -13,13 +13,14 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, render_template, request, session
 from flask_babel import Babel, get_locale, gettext
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf.csrf import CSRFError, CSRFProtect, same_origin
 
 from shared.backends import backends
 from shared.moments import local_moment
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 JSON_PREFIXES = ("/api/", "/healthz", "/metrics", "/openapi.json")
 SHARED = Path(__file__).resolve().parent
 
@@ -59,6 +60,18 @@ def wants_json() -> bool:
     asks for HTML by name (a browser does; scripts and curl get the contract's JSON)."""
     explicit_html = "text/html" in request.headers.get("Accept", "")
     return request.path.startswith(JSON_PREFIXES) or not explicit_html
+
+
+def refuse_other_sites() -> None:
+    """A page form posted from another site is refused, whatever its token: a browser names
+    where the form was in Origin (or Referer; Referrer-Policy same-origin lets it), and that
+    must be this site. Only a client that sends neither, a script posting a mailed link's
+    form back with its cookies, relies on the CSRF token alone."""
+    if request.method in SAFE_METHODS or request.path.startswith("/api/"):
+        return
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if source and not same_origin(source, request.url_root):  # "null" is no origin of ours
+        raise CSRFError("The form was posted from another site.")
 
 
 def form_expired(_error: CSRFError):
@@ -108,6 +121,7 @@ def init_app(app: Flask) -> None:
     # Flask-WTF's referrer check over HTTPS would refuse.
     app.config.setdefault("WTF_CSRF_SSL_STRICT", False)
     csrf.init_app(app)
+    app.before_request(refuse_other_sites)
     app.register_error_handler(CSRFError, form_expired)
     app.register_blueprint(bp)
     for blueprint in app.blueprints.values():

@@ -9,6 +9,7 @@ redis-server of our own. Tests that flush or restart Redis always get one of the
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import shutil
 import signal
@@ -29,9 +30,11 @@ from werkzeug.serving import make_server
 from services import registry
 from shared import config
 from shared.redis_server import LocalRedis
+from tests import passes
 from tests.databases import Databases
 from tests.factories import issue_token
 from tests.postgres_server import LocalPostgres, binaries
+from tests.url_builders import compile_each_builder_once
 
 ROOT = Path(__file__).resolve().parent.parent
 MACHINE_REDIS = "redis://127.0.0.1:6379/11"
@@ -45,6 +48,26 @@ def pytest_addoption(parser):
         default="sqlite",
         help="the services' databases: SQLite files (default) or PostgreSQL",
     )
+    passes.add_options(parser)
+
+
+def pytest_configure(config):
+    passes.register(config)
+    compile_each_builder_once()
+
+
+def pytest_collection_modifyitems(items):
+    """The slow tests first (a stable sort): under pytest-xdist a long test picked up last
+    would keep one worker busy while the others wait at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def pytest_collection_finish(session):
+    """Leave what is alive after collection (modules, test items) out of every later garbage
+    collection: the suite builds a few apps a test, and the collector walking some 200,000
+    long-lived objects each time cost more than building them."""
+    gc.collect()
+    gc.freeze()
 
 
 def _answers(url: str) -> bool:
@@ -95,24 +118,36 @@ def _postgres_answers(url: str) -> bool:
 
 @pytest.fixture(scope="session")
 def postgres_server():
-    """A PostgreSQL server URL: the machine's on 5432, else one started for the run from the
-    machine's binaries; skips where there is neither."""
+    """A PostgreSQL server URL: the machine's on 5432, else one started for this process from
+    the machine's binaries (`make test` installs Debian's postgresql where they are missing).
+    Where neither can be had the test fails saying so: a skip would let a whole engine's pass
+    vanish from a green run."""
     if _postgres_answers(POSTGRES):
         yield POSTGRES
         return
     if binaries() is None:
-        pytest.skip("no PostgreSQL answers on 127.0.0.1:5432 and none is installed")
+        pytest.fail(
+            "PostgreSQL is needed: none answers on 127.0.0.1:5432 and no initdb was found "
+            "(on PATH or /usr/lib/postgresql/*/bin); `make test` installs Debian's postgresql"
+        )
     folder = Path(tempfile.mkdtemp(prefix="rv-postgres-"))  # outside root's private tmp
     server = LocalPostgres(folder, binaries())
-    yield server.start()
+    try:
+        url = server.start()
+    except subprocess.CalledProcessError as error:
+        pytest.fail(f"the suite's own PostgreSQL did not start: {error.stderr.decode()[-800:]}")
+    yield url
     server.stop()
     shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
 def databases(request, tmp_path_factory):
-    """The run's databases (tests/databases.py), by the --database option."""
-    templates = tmp_path_factory.mktemp("templates")
+    """The run's databases (tests/databases.py), by the --database option. The SQLite
+    templates are shared by the run's pytest-xdist workers (built once, under a lock); each
+    worker has PostgreSQL databases of its own."""
+    own = tmp_path_factory.getbasetemp()
+    templates = (own.parent if hasattr(request.config, "workerinput") else own) / "templates"
     server = None
     if request.config.getoption("--database") == "postgresql":
         server = request.getfixturevalue("postgres_server")

@@ -1,13 +1,16 @@
 """The suite's databases, built by the services' migrations.
 
-SQLite (the default): each test's files are copies of one template per service, migrated once
-per run. PostgreSQL (`pytest --database=postgresql`): one database per service for the whole
-run, migrated once, emptied after each test, dropped at the end; a test's own PostgreSQL
+SQLite (the default): each test's files are copies of one template per service, migrated
+once per run (by whichever pytest-xdist worker needs it first, the others waiting on a lock).
+PostgreSQL (`pytest --database=postgresql`): one database per service for the whole run of a
+worker, migrated once, emptied after each test, dropped at the end; a test's own PostgreSQL
 databases (the pg_database fixture) are migrated when first used.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import sqlite3
 import uuid
@@ -88,15 +91,28 @@ class Databases:
             return  # a second app on the same database
         template = self.templates / f"{service}.db"
         if not template.exists():
-            registry.schema(service).upgrade(f"sqlite:///{template}")
+            _build_template(service, template)
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(template, path)
+
+
+def _build_template(service: str, template: Path) -> None:
+    """Migrate the service's SQLite template, once for all the run's workers: under a lock,
+    into a file of its own, renamed into place when done (a worker never copies half)."""
+    template.parent.mkdir(parents=True, exist_ok=True)
+    with (template.parent / f"{service}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if template.exists():
+            return  # another worker built it meanwhile
+        building = template.with_suffix(f".{os.getpid()}")
+        registry.schema(service).upgrade(f"sqlite:///{building}")
+        building.replace(template)
 
 
 def _empty(url: str, tables: list[str]) -> None:
     # DELETE, dependants first, in one transaction: a test leaves a few rows, and TRUNCATE's
     # file work cost six times as much (0.12 s against 0.02 s a test for the three databases).
-    with psycopg.connect(_plain(url), autocommit=True) as db, db.transaction():
+    with psycopg.connect(psycopg_url(url), autocommit=True) as db, db.transaction():
         db.execute("SET LOCAL lock_timeout = '10s'")
         for table in reversed(tables):
             db.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
@@ -115,7 +131,7 @@ def writes_held(url: str) -> Iterator[None]:
             lock.rollback()
             lock.close()
         return
-    with psycopg.connect(_plain(url)) as db:  # one transaction, rolled back at the end
+    with psycopg.connect(psycopg_url(url)) as db:  # one transaction, rolled back at the end
         db.execute("LOCK TABLE applied_events IN EXCLUSIVE MODE")
         yield
         db.rollback()
@@ -137,7 +153,7 @@ def unreachable(app: Flask) -> Iterator[None]:
             database.rmdir()
             away.rename(database)
         return
-    admin = _plain(url.set(database="postgres").render_as_string(hide_password=False))
+    admin = psycopg_url(url.set(database="postgres").render_as_string(hide_password=False))
     with psycopg.connect(admin, autocommit=True) as db:
         db.execute(f'ALTER DATABASE "{url.database}" WITH ALLOW_CONNECTIONS false')
         db.execute(
@@ -150,6 +166,6 @@ def unreachable(app: Flask) -> Iterator[None]:
             db.execute(f'ALTER DATABASE "{url.database}" WITH ALLOW_CONNECTIONS true')
 
 
-def _plain(url: str) -> str:
+def psycopg_url(url: str) -> str:
     """A SQLAlchemy URL as psycopg takes it."""
     return url.replace("postgresql+psycopg://", "postgresql://")

@@ -29,18 +29,25 @@ MAIL_REMINDER = "mail.juror_reminder"
 
 def open_finalists(db: Session, juror: Juror) -> int:
     """How many of the edition's finalists the juror has not submitted yet."""
-    finalists = select(Finalist.id).where(Finalist.edition_id == juror.edition_id)
+    return left_to_submit(db, juror.edition_id, [juror])[juror.id]
+
+
+def left_to_submit(db: Session, edition_id: int, jurors: list[Juror]) -> dict[str, int]:
+    """Per juror of the edition: how many finalists they have not submitted yet (two
+    queries, however many jurors)."""
+    finalists = select(Finalist.id).where(Finalist.edition_id == edition_id)
     total = db.scalar(select(func.count()).select_from(finalists.subquery()))
-    done = db.scalar(
-        select(func.count())
-        .select_from(Scorecard)
+    done = db.execute(
+        select(Scorecard.juror_id, func.count())
         .where(
-            Scorecard.juror_id == juror.id,
+            Scorecard.juror_id.in_([juror.id for juror in jurors]),
             Scorecard.status == SUBMITTED,
             Scorecard.finalist_id.in_(finalists),
         )
+        .group_by(Scorecard.juror_id)
     )
-    return total - done
+    submitted = dict(done.all())
+    return {juror.id: total - submitted.get(juror.id, 0) for juror in jurors}
 
 
 def remind(
@@ -87,12 +94,9 @@ def _remind_edition(db: Session, edition: Edition, hours: tuple[int, ...], now: 
     jurors = db.scalars(
         _reachable(edition).where(Juror.created_at < moment, Juror.id.not_in(reminded))
     ).all()
-    sent = 0
-    for juror in jurors:
-        left = open_finalists(db, juror)
-        if left and remind(db, juror, left, hours_before=due):
-            sent += 1
-    return sent
+    left = left_to_submit(db, edition.id, jurors)
+    sent = [juror for juror in jurors if left[juror.id] and remind(db, juror, left[juror.id], due)]
+    return len(sent)
 
 
 def _reachable(edition: Edition):

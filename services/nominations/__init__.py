@@ -18,6 +18,7 @@ def create_app(config: NominationsSettings | None = None) -> Flask:
         nominations_api,
         pictures_api,
         privacy_api,
+        staff_pictures,
         staff_results,
         staff_screening,
         staff_web,
@@ -39,6 +40,7 @@ def create_app(config: NominationsSettings | None = None) -> Flask:
         staff_events.bp,
         staff_web.bp,
         staff_screening.bp,
+        staff_pictures.bp,
         staff_results.bp,
     ]
     return build_app(config or load(), models.Base.metadata, blueprints, metrics.GAUGES)

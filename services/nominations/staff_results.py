@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import Conflict
 
 from services.nominations import staff_forms
-from services.nominations.editions import get_edition
 from services.nominations.finalists import finalists_of
 from services.nominations.models import Edition, Publication
 from services.nominations.results import results
 from services.nominations.schedule import TIE_RULES
+from services.nominations.staff_web import staff_edition
 from services.nominations.winners import publish_winners
 from shared.backends import backends
 from shared.models import utcnow
@@ -41,7 +41,7 @@ RESOLVED = {
 def results_page(slug: str):
     """The results with the tie rule applied, and the publication form (or what it was)."""
     with backends().sessions() as session:
-        edition = get_edition(session, slug)
+        edition = staff_edition(session, slug)
         figures = results(session, edition)
         chosen = figures["winners_by_rule"]
         values = {"publish_at": staff_forms.local_value(utcnow(), edition.timezone)}
@@ -74,7 +74,7 @@ def publish(slug: str):
     chosen = {award: request.form.getlist(award) for award in AWARDS}
     values = {"publish_at": request.form.get("publish_at", "")}
     with backends().sessions.begin() as session:
-        edition = get_edition(session, slug)
+        edition = staff_edition(session, slug)
         errors = _publish(session, edition, chosen, values["publish_at"])
         if errors:
             figures = results(session, edition)

@@ -14,11 +14,11 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import Conflict, NotFound
 
 from services.nominations import staff_forms
-from services.nominations.editions import get_edition
 from services.nominations.finalists import choose_finalists, finalists_of
 from services.nominations.form import REGION_NAMES, THEME_NAMES
 from services.nominations.models import Edition, Nomination
 from services.nominations.screening import decide, get_nomination, list_filters, screened
+from services.nominations.staff_web import staff_edition
 from shared.backends import backends
 from shared.pagination import cursor_after, keyset_page
 from shared.schemas.nominations import DecisionSchema, FinalistsSchema
@@ -48,7 +48,7 @@ def nominations(slug: str):
         filters, errors = {}, dict.fromkeys(staff_forms.messages_of(exc), FILTER_HELP)
     after = cursor_after(int)
     with backends().sessions() as session:
-        edition = get_edition(session, slug)
+        edition = staff_edition(session, slug)
         page = keyset_page(session, screened(edition, filters), Nomination.seq, PAGE, after)
         return render_template(
             "staff/nominations.html",
@@ -77,9 +77,12 @@ def nomination(slug: str, nomination_id: str):
 
 
 def _nomination(session, slug: str, nomination_id: str) -> tuple[Edition, Nomination]:
-    edition = get_edition(session, slug)
-    found = get_nomination(session, nomination_id)
-    if found.edition_id != edition.id or found.status == "unconfirmed":
+    edition = staff_edition(session, slug)
+    try:
+        found = get_nomination(session, nomination_id)
+    except NotFound:
+        found = None
+    if found is None or found.edition_id != edition.id or found.status == "unconfirmed":
         raise NotFound(_("Deze editie heeft geen bevestigde nominatie met dit nummer."))
     return edition, found
 
@@ -124,7 +127,7 @@ def decide_page(slug: str, nomination_id: str):
 def finalists(slug: str):
     """The accepted nominations, each a checkbox (the finalists checked), and the form."""
     with backends().sessions() as session:
-        edition = get_edition(session, slug)
+        edition = staff_edition(session, slug)
         chosen = [f.nomination_id for f in finalists_of(session, edition)]
         return _finalists_page(session, edition, chosen, {})
 
@@ -152,7 +155,7 @@ def choose(slug: str):
     ids = request.form.getlist("nomination_ids")
     data, errors = staff_forms.load(FinalistsSchema(), {"nomination_ids": ids})
     with backends().sessions.begin() as session:
-        edition = get_edition(session, slug)
+        edition = staff_edition(session, slug)
         if data is not None:
             errors = _choose(session, edition, data["nomination_ids"])
         if errors:

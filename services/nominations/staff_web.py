@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import Conflict
+from werkzeug.exceptions import Conflict, NotFound
 
 from services.nominations import staff_forms
 from services.nominations.editions import create_edition, get_edition, reschedule
@@ -27,6 +27,14 @@ from shared.staff_pages import staff_page
 
 bp = Blueprint("hub_staff", __name__, url_prefix="/staff")
 ZONES = ("Europe/Brussels", "Europe/Amsterdam", "Europe/Luxembourg", "Europe/Paris", "UTC")
+
+
+def staff_edition(session: Session, slug: str) -> Edition:
+    """The edition with this slug, or a 404 page that says so in the page's language."""
+    try:
+        return get_edition(session, slug)
+    except NotFound as exc:
+        raise NotFound(_("Er is geen editie met deze korte naam.")) from exc
 
 
 @bp.get("/")
@@ -85,7 +93,7 @@ def create():
 def overview(slug: str):
     """An edition: its phase, counts, schedule (with a form to change it) and its pages."""
     with backends().sessions() as session:
-        edition = get_edition(session, slug)
+        edition = staff_edition(session, slug)
         zone = edition.timezone
         values = {n: staff_forms.local_value(getattr(edition, n), zone) for n in WINDOWS}
         return _overview(session, edition, values, {})
@@ -128,7 +136,7 @@ def counts(session: Session, edition: Edition) -> dict:
 def change_schedule(slug: str):
     """Change the schedule as PATCH /api/v1/editions/<slug> does; voting and jury follow."""
     with backends().sessions.begin() as session:
-        edition = get_edition(session, slug)
+        edition = staff_edition(session, slug)
         data, errors = staff_forms.edition_input(request.form, edition.timezone, WINDOWS)
         data, errors = staff_forms.load(EditionPatchSchema(), data, errors)
         if data is not None:

@@ -13,12 +13,17 @@ import pytest
 
 from services import registry
 from services.nominations.images import MAX_BYTES
+from services.nominations.staff_pictures import FORM_SPARE
 from shared import config
 from tests.deploy.deploy_files import DEPLOY, compose, web_port
 
 NGINX = DEPLOY / "nginx"
 GUNICORN = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
-PICTURE_PATH = "/api/v1/editions/demo/finalists/0f6c7c3e-0000-4000-8000-000000000000/picture"
+FINALIST = "0f6c7c3e-0000-4000-8000-000000000000"
+PICTURE_PATHS = (
+    f"/api/v1/editions/demo/finalists/{FINALIST}/picture",
+    f"/staff/editions/demo/finalists/{FINALIST}/foto",
+)
 
 
 @pytest.fixture(scope="module")
@@ -136,12 +141,14 @@ def test_bodies_are_limited_as_the_services_limit_them(parsed):
     assert int(size.removesuffix("k")) * 1024 == config.Settings.max_content_length
 
 
-def test_only_the_picture_upload_may_send_5_mb(parsed):
+def test_only_the_picture_uploads_may_send_5_mb(parsed):
     (hub,) = [server for name, (_, server) in proxied(parsed).items() if "NOMINATIONS" in name]
     (regex,) = [d for d in hub if d["directive"] == "location" and d["args"][0] == "~"]
-    assert re.fullmatch(regex["args"][1].strip("^$"), PICTURE_PATH)
-    assert args_of(regex["block"], "client_max_body_size") == [["5m"]]
-    assert MAX_BYTES == 5 * 1024 * 1024
+    for path in PICTURE_PATHS:
+        assert re.fullmatch(regex["args"][1].strip("^$"), path)
+        assert not re.fullmatch(regex["args"][1].strip("^$"), path + "/x")
+    ((size,),) = args_of(regex["block"], "client_max_body_size")
+    assert MAX_BYTES + FORM_SPARE <= int(size.removesuffix("m")) * 1024 * 1024 < 2 * MAX_BYTES
     assert args_of(regex["block"], "proxy_pass") == [["http://nominations"]]
 
 

@@ -27,6 +27,7 @@ from bench.peak_stack import Stack
 from shared.config import SERVICES
 from tests.e2e.test_campaign import Campaign, people, play_a_whole_edition  # noqa: F401
 from tests.factories import edition_body, iso
+from tests.pictures import camera_jpeg
 from tests.tls_proxy import HOSTS, Proxy
 
 # The stack starts once for the session; its first test carries the start.
@@ -120,8 +121,7 @@ def rehearsal(request, tmp_path_factory):
     """The platform behind nginx, for the whole session."""
     if request.config.getoption("--database") != "postgresql":
         pytest.skip("the rehearsal runs in the PostgreSQL pass (--database=postgresql)")
-    if not shutil.which("nginx"):
-        pytest.skip("Debian's nginx is not installed (make test installs it)")
+    assert shutil.which("nginx"), "Debian's nginx is needed (make test installs it)"
     folder = tmp_path_factory.mktemp("rehearsal")
     proxy = Proxy(folder / "nginx")
     postgres = request.getfixturevalue("postgres_server")
@@ -156,6 +156,7 @@ def over_tls(people):  # noqa: F811 - test_campaign's people
     return lambda locale="nl-BE", **options: people(locale, ignore_https_errors=True, **options)
 
 
+@pytest.mark.postgresql_only
 def test_the_whole_edition_over_https_behind_nginx(campaign, over_tls):
     play_a_whole_edition(campaign, over_tls)
 
@@ -240,3 +241,29 @@ def test_the_json_api_over_https(rehearsal, staff_token):
     assert (status, json.loads(shown)["slug"]) == (200, "https-api")
     status, _, refused = rehearsal.fetch(f"{hub}/api/v1/editions", "POST", {}, body)
     assert (status, json.loads(refused)["error"]["code"]) == (401, "unauthorized")
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_service_keeps_its_contract_over_https(rehearsal, staff_token, service):
+    base = rehearsal.urls[service]
+    status, _, document = rehearsal.fetch(f"{base}/openapi.json")
+    assert status == 200 and json.loads(document)["openapi"].startswith("3.")
+    status, _, refused = rehearsal.fetch(f"{base}/api/v1/events/failed")
+    assert (status, json.loads(refused)["error"]["code"]) == (401, "unauthorized")
+    bearer = {"Authorization": f"Bearer {staff_token}"}
+    status, _, listed = rehearsal.fetch(f"{base}/api/v1/events/failed", headers=bearer)
+    assert (status, json.loads(listed)["items"]) == (200, [])
+    status, _, unknown = rehearsal.fetch(f"{base}/bestaat/niet")
+    assert (status, json.loads(unknown)["error"]["code"]) == (404, "not_found")
+
+
+@pytest.mark.parametrize(("extra", "status"), [(300_000, 404), (7 * 1024 * 1024, 413)])
+def test_only_a_picture_upload_may_carry_more_than_64_kib(rehearsal, staff_token, extra, status):
+    # Past 64 KiB the proxy lets it through to the hub (which knows no such edition: 404),
+    # past 6 MB the proxy refuses it itself, in the contract's JSON.
+    path = "/api/v1/editions/nergens/finalists/0f6c7c3e-0000-4000-8000-000000000000/picture"
+    headers = {"Authorization": f"Bearer {staff_token}", "Content-Type": "image/jpeg"}
+    body = camera_jpeg() + b"\0" * extra
+    answer, got, reply = rehearsal.fetch(rehearsal.urls["nominations"] + path, "PUT", headers, body)
+    assert (answer, got.get_content_type()) == (status, "application/json")
+    assert "error" in json.loads(reply)

@@ -33,14 +33,19 @@ LONG_FIELDS = [
     ("screening note", "note"),
     ("edition", "title"),
 ]
-ODD = {
+# Names as people type them: stored exactly as typed, never refused.
+TYPED = {
     "combining marks": "Zorg\u0301 e\u0308n Zo\u0328",
+    "emoji": "Fietsbieb \U0001f6b2\U0001f469\u200d\U0001f467",
+}
+# Controls and invisible marks a service may refuse (naming the field), else stores as typed.
+ODD = {
     "right to left": "\u05e2\u05de\u05d5\u05ea\u05ea \u202eevil\u202c",
     "zero width": "Buurt\u200bwerk\u200d\ufeff",
-    "emoji": "Fietsbieb \U0001f6b2\U0001f469\u200d\U0001f467",
     "NUL byte": "Energie\x00bib",
     "lone surrogate": "Energie\ud800bib",
 }
+NAMES = ["nominee_name", "organisation", "nominator_name"]
 
 
 def send(campaign: Campaign, kind: str, changes: dict):
@@ -102,7 +107,15 @@ def test_a_very_long_field_gets_422_naming_it(campaign, kind, field):
     assert response.get_json()["error"]["fields"][field]
 
 
-@pytest.mark.parametrize("field", ["nominee_name", "organisation", "nominator_name"])
+@pytest.mark.parametrize("field", NAMES)
+@pytest.mark.parametrize("text", TYPED.values(), ids=TYPED.keys())
+def test_accents_and_emoji_in_a_name_are_stored_as_typed(campaign, field, text):
+    response = send(campaign, "nomination", {field: text})
+    assert response.status_code == 202, response.get_json()
+    assert kept(campaign, response.get_json()["id"], field) == text
+
+
+@pytest.mark.parametrize("field", NAMES)
 @pytest.mark.parametrize("text", ODD.values(), ids=ODD.keys())
 def test_odd_unicode_in_a_name_is_kept_as_typed_or_refused(campaign, field, text):
     response = send(campaign, "nomination", {field: text})

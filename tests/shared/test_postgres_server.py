@@ -14,8 +14,8 @@ from tests.postgres_server import LocalPostgres, binaries
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.skipif(binaries() is None, reason="no PostgreSQL binaries on this machine")
 def test_a_cluster_of_the_suites_own_takes_the_migrations():
+    assert binaries(), "no PostgreSQL binaries (initdb): `make test` installs Debian's postgresql"
     folder = Path(tempfile.mkdtemp(prefix="rv-postgres-"))
     server = LocalPostgres(folder, binaries())
     try:

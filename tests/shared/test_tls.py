@@ -49,21 +49,31 @@ def test_pages_let_a_form_posted_to_its_own_site_carry_a_referer(proxied, servic
 
 
 @each_sign_in
-def test_over_https_a_form_without_a_referer_is_still_refused(proxied, service):
+def test_over_https_a_script_without_referer_or_origin_relies_on_the_token(proxied, service):
     response = post_form(https_client(proxied[service]))
-    assert response.status_code == 400 and EXPIRED in response.get_data(as_text=True)
-
-
-@each_sign_in
-def test_over_https_a_form_from_its_own_page_gets_past_csrf(proxied, service):
-    referer = f"https://localhost{SIGN_IN}"
-    response = post_form(https_client(proxied[service]), Referer=referer)
     assert response.status_code == 401  # past CSRF: the made-up staff token is refused
 
 
 @each_sign_in
-def test_over_https_a_form_from_another_site_is_refused(proxied, service):
-    response = post_form(https_client(proxied[service]), Referer="https://elders.example/")
+@pytest.mark.parametrize("header", ["Referer", "Origin"])
+def test_over_https_a_form_from_its_own_page_gets_past_csrf(proxied, service, header):
+    source = f"https://localhost{SIGN_IN}" if header == "Referer" else "https://localhost"
+    response = post_form(https_client(proxied[service]), **{header: source})
+    assert response.status_code == 401  # past CSRF: the made-up staff token is refused
+
+
+@each_sign_in
+@pytest.mark.parametrize(
+    ("header", "source"),
+    [
+        ("Referer", "https://elders.example/"),
+        ("Origin", "https://elders.example"),
+        ("Origin", "null"),
+        ("Origin", "http://localhost"),
+    ],
+)
+def test_over_https_a_form_from_another_site_is_refused(proxied, service, header, source):
+    response = post_form(https_client(proxied[service]), **{header: source})
     assert response.status_code == 400 and EXPIRED in response.get_data(as_text=True)
 
 

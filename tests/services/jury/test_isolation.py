@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
+from services.jury.models import Scorecard
 from tests.services.jury.conftest import (
+    csrf,
     logged_in_client,
     schedule,
     score_form,
@@ -14,6 +17,12 @@ from tests.services.jury.conftest import (
 )
 
 HTML = {"Accept": "text/html"}
+
+
+def scorecards(jury) -> list[tuple[str, str]]:
+    """(finalist id, comment) of every scorecard in the jury's database."""
+    with jury.extensions["rv"].sessions() as session:
+        return [(c.finalist_id, c.comment) for c in session.scalars(select(Scorecard))]
 
 
 def staff_routes(app) -> list[tuple[str, str]]:
@@ -39,7 +48,12 @@ def test_a_juror_never_sees_another_jurors_draft(jury, staff, contest):
     fid = contest.finalists[0]
     an = logged_in_client(jury, staff, contest.slug, "an@example.be")
     bo = logged_in_client(jury, staff, contest.slug, "bo@example.be")
-    score_form(an, fid, {"maatschappelijke-impact": 9}, comment="Geheim van An")
+    assert (
+        score_form(an, fid, {"maatschappelijke-impact": 9}, comment="Geheim van An").status_code
+        == 303
+    )
+    own = an.get(f"/beoordelen/{fid}", headers=HTML).get_data(as_text=True)
+    assert "Geheim van An" in own and 'value="9"' in own  # saved, and shown to An
     page = bo.get(f"/beoordelen/{fid}", headers=HTML).get_data(as_text=True)
     assert "Geheim van An" not in page
     assert 'value="9"' not in page
@@ -50,10 +64,20 @@ def test_a_finalist_of_another_edition_is_404(jury, staff, contest, method):
     other = schedule(jury)
     (foreign,) = select_finalists(jury, other, count=1)
     juror = logged_in_client(jury, staff, contest.slug, "an@example.be")
-    assert juror.open(f"/beoordelen/{foreign}", method=method, headers=HTML).status_code in (
-        400,  # a POST without its CSRF token stops there
-        404,
+    own = contest.finalists[0]
+    # A POST carries the session's CSRF token, so that it reaches the edition check.
+    form = {"csrf_token": csrf(juror, f"/beoordelen/{own}"), "action": "draft"}
+    form |= {"score-maatschappelijke-impact": "9", "comment": "Voor elders"}
+    data = form if method == "POST" else None
+    assert juror.open(f"/beoordelen/{own}", method=method, data=data, headers=HTML).status_code in (
+        200,  # the form
+        303,  # the draft saved
     )
+    response = juror.open(f"/beoordelen/{foreign}", method=method, data=data, headers=HTML)
+    assert response.status_code == 404
+    assert all(fid != foreign for fid, _ in scorecards(jury))
+    if method == "POST":
+        assert scorecards(jury) == [(own, "Voor elders")]
 
 
 def test_a_juror_lists_only_their_editions_finalists(jury, staff, contest):

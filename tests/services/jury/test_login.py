@@ -53,10 +53,12 @@ def test_a_used_link_in_the_jurors_own_live_session_just_goes_on(jury, staff, co
 
 def test_a_tampered_link_is_refused(jury, staff, contest):
     invite(jury, staff, contest.slug, "an@example.be")
-    path = login_path(jury, "an@example.be")
+    path, page = login_path(jury, "an@example.be"), f"/beoordelen/{contest.finalists[0]}"
     client = jury.test_client()
     assert client.get(path[:-3] + "xyz", headers=HTML).status_code == 400
-    assert client.get(f"/beoordelen/{contest.finalists[0]}", headers=HTML).status_code == 401
+    assert client.get(page, headers=HTML).status_code == 401
+    assert follow(client, path).status_code == 303  # the link as sent still works
+    assert client.get(page, headers=HTML).status_code == 200
 
 
 class _EightDaysAgo(TimestampSigner):
@@ -82,10 +84,11 @@ def test_a_link_for_another_purpose_is_refused(jury, staff, contest):
 
 def test_logging_out_ends_the_session(jury, staff, contest):
     invite(jury, staff, contest.slug, "an@example.be")
-    client = jury.test_client()
+    client, page = jury.test_client(), f"/beoordelen/{contest.finalists[0]}"
     follow(client, login_path(jury, "an@example.be"))
-    client.post("/afmelden", data={"csrf_token": csrf(client, "/")})
-    assert client.get(f"/beoordelen/{contest.finalists[0]}", headers=HTML).status_code == 401
+    assert client.get(page, headers=HTML).status_code == 200
+    assert client.post("/afmelden", data={"csrf_token": csrf(client, "/")}).status_code == 303
+    assert client.get(page, headers=HTML).status_code == 401
 
 
 def _link_id(app, path: str) -> str:

@@ -95,9 +95,15 @@ def test_the_ranking_leaves_recusals_out(jury, staff, scored):
 
 def test_drafts_do_not_count(jury, staff, contest):
     put_criteria(jury, staff, contest.slug, WEIGHTS)
+    drafted, submitted, _ = contest.finalists
     an = logged_in_client(jury, staff, contest.slug, "an@example.be")
-    score_form(an, contest.finalists[0], {"impact": 9, "novelty": 9, "participation": 9})
-    assert {score for _, score, _ in ranking(jury, staff, contest.slug)} == {None}
+    nine, five = ({key: n for key in WEIGHTS} for n in (9, 5))
+    assert score_form(an, drafted, nine).status_code == 303  # the draft is saved...
+    assert 'value="9"' in an.get(f"/beoordelen/{drafted}").get_data(as_text=True)
+    assert score_form(an, submitted, five, action="submit").status_code == 303
+    scores = {fid: score for fid, score, _ in ranking(jury, staff, contest.slug)}
+    assert scores[submitted] == 5.0  # ...a submitted card counts...
+    assert scores[drafted] is None  # ...and the draft does not
 
 
 def test_staff_switch_the_edition_to_zscores(jury, staff, scored):

@@ -8,8 +8,9 @@ import datetime as dt
 
 import pytest
 
+from services.jury.models import Juror
 from services.jury.privacy import act
-from services.jury.reminders import remind_due
+from services.jury.reminders import remind, remind_due
 from shared.models import utcnow
 from shared.people import identify
 from tests.services.jury.conftest import (
@@ -25,7 +26,6 @@ from tests.services.jury.conftest import (
 )
 from tests.services.jury.test_staff_pages import signed_in
 
-DAY = 24 * 3600
 SUBJECT = "Herinnering: de jury van Radicale Vernieuwers sluit binnenkort"
 
 
@@ -191,5 +191,17 @@ def test_staff_remind_from_their_page(jury, staff, closing):
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
     response = client.post(f"{path}/reminders", data={"csrf_token": token}, follow_redirects=True)
     assert "Herinneringen verstuurd: 1." in response.get_data(as_text=True)
+    run_worker(jury)
+    assert len(reminders_to(jury, "an@example.be")) == 1
+
+
+def test_a_scheduled_reminder_claimed_twice_goes_out_once(jury, staff, closing):
+    slug, _ = closing
+    an = invite(jury, staff, slug, "an@example.be")
+    with jury.app_context(), jury.extensions["rv"].sessions.begin() as db:
+        juror = db.get(Juror, an)
+        first = remind(db, juror, 3, hours_before=168)
+        second = remind(db, juror, 3, hours_before=168)  # a second relay at the same moment
+    assert first is not None and second is None
     run_worker(jury)
     assert len(reminders_to(jury, "an@example.be")) == 1

@@ -72,9 +72,18 @@ def test_choosing_during_nominations_is_409(hub):
     assert events(hub.app) == []
 
 
+def finalist_ids(hub) -> list[str]:
+    """The ids of the finalists, as staff read them (the public only from voting_open)."""
+    response = hub.get("/api/v1/editions/{slug}/finalists")
+    return [f["id"] for f in response.get_json()["finalists"]]
+
+
 def test_choosing_once_voting_opened_is_409(hub, accepted):
+    assert hub.choose(accepted[:2]).status_code == 200  # chosen in time
     hub.patch_edition(voting_open=iso(-1))
     assert hub.choose(accepted).status_code == 409
+    assert finalist_ids(hub) == accepted[:2]
+    assert len(events(hub.app)) == 2  # the first choice's, to voting and jury; none since
 
 
 def test_a_nomination_not_accepted_is_422_naming_it(hub, accepted):
@@ -100,6 +109,9 @@ def test_a_nomination_twice_is_422(hub, accepted):
 def test_rejecting_a_finalist_is_409(hub, accepted):
     hub.choose(accepted)
     assert hub.decide(accepted[0], "rejected").status_code == 409
+    nomination = hub.get(f"/api/v1/nominations/{accepted[0]}").get_json()
+    assert nomination["status"] == "accepted"
+    assert finalist_ids(hub) == accepted
 
 
 def test_the_summary_is_the_solution_cut_at_a_word(hub):

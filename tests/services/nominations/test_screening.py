@@ -7,6 +7,9 @@ import csv
 import io
 
 import pytest
+from sqlalchemy import func, select
+
+from services.nominations.models import Decision, Nomination
 
 LIST = "/api/v1/editions/{slug}/nominations"
 
@@ -83,8 +86,15 @@ def test_a_change_of_mind_is_logged_too(hub):
 
 
 def test_deciding_on_an_unconfirmed_nomination_is_409(hub):
+    confirmed = hub.confirmed(1)
+    assert hub.decide(confirmed).status_code == 200  # a confirmed one is decided on
     nomination_id = hub.nominate().get_json()["id"]
     assert hub.decide(nomination_id).status_code == 409
+    with hub.app.extensions["rv"].sessions() as session:
+        status = select(Nomination.status).where(Nomination.id == nomination_id)
+        assert session.scalar(status) == "unconfirmed"
+        logged = select(func.count()).where(Decision.nomination_id == nomination_id)
+        assert session.scalar(logged) == 0
 
 
 @pytest.mark.parametrize(

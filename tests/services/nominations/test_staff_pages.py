@@ -6,6 +6,8 @@ through the API's rules and answers its errors beside the fields."""
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -85,8 +87,9 @@ def test_the_list_pages_with_a_next_link(hub, client, monkeypatch):
     monkeypatch.setattr("services.nominations.staff_screening.PAGE", 1)
     ids = [hub.confirmed(0), hub.confirmed(1)]
     first = page(client, f"/staff/editions/{hub.slug}/nominations")
-    assert ids[0] in first and ids[1] not in first and 'rel="next"' in first
-    assert ids[1] in page(client, f"/staff/editions/{hub.slug}/nominations?cursor=1")
+    assert ids[0] in first and ids[1] not in first
+    following = html.unescape(re.search(r'rel="next" href="([^"]+)"', first).group(1))
+    assert ids[1] in page(client, following)
 
 
 def test_a_bad_filter_is_shown_beside_its_field(hub, client):
@@ -179,3 +182,9 @@ def test_the_results_page_checks_the_winners_the_rule_gives_and_says_why(hub, cl
 
 def test_the_pages_speak_english_when_asked(hub, client):
     assert "Nominations" in page(client, f"/staff/editions/{hub.slug}/nominations?lang=en")
+
+
+def test_an_unknown_edition_or_nomination_answers_a_404_page_in_the_page_language(hub, client):
+    for path in ("/staff/editions/nope/results", f"/staff/editions/{hub.slug}/nominations/nope"):
+        response = client.get(path, headers=HTML)
+        assert response.status_code == 404 and "No " not in response.text

@@ -78,5 +78,7 @@ def test_reopened_voting_sends_a_new_tally_when_it_closes_again(voting):
 
 
 def test_votes_stop_by_themselves_at_close(voting):
+    assert voting.vote("op.tijd@telenet.be").status_code == 202
     close_now(voting)
     assert voting.vote("laat@telenet.be").status_code == 409
+    assert [v.status for v in voting.votes()] == ["unconfirmed"]  # the one in time, only

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from services.voting.share import readable, short_names, via_word
+from services.voting.share import RESERVED, readable, short_names, via_word
 from shared.models import utcnow
 from shared.schemas.contest import FINALISTS_SELECTED
 from tests.services.voting.conftest import HOUR, apply, finalists, schedule
@@ -140,6 +140,16 @@ def test_short_names_are_unique_and_never_a_page_of_the_edition():
     names = short_names([F("1", "Anoniem"), F("2", "Anoniem"), F("3", "Controle"), F("4", "É!")])
     assert names == {"1": "anoniem", "2": "anoniem-2", "3": "controle-2", "4": "e"}
     assert readable("Zorg  & Zo, vzw") == "zorg-zo-vzw"
+
+
+def test_every_other_page_under_an_editions_address_is_reserved(voting):
+    prefix = "/stemmen/<slug>/"
+    words = {
+        rule.rule.removeprefix(prefix)
+        for rule in voting.app.url_map.iter_rules()
+        if rule.rule.startswith(prefix) and "<" not in rule.rule.removeprefix(prefix)
+    }
+    assert words and words <= RESERVED
 
 
 def test_the_share_block_offers_links_that_need_no_script(dossiers):

@@ -3,6 +3,9 @@ confirmed vote is held for staff with the reason `juror`."""
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
+from services.voting.models import JurorPerson
 from shared.people import identify
 from shared.schemas.contest import JUROR_LISTED
 from tests.services.voting.conftest import apply
@@ -46,4 +49,10 @@ def test_a_juror_of_another_edition_votes_like_anyone(make_voting):
 
 def test_listing_a_juror_twice_is_harmless(voting):
     list_juror(voting, "jurylid.een@kuleuven.be")
-    list_juror(voting, "JURYLID.EEN@kuleuven.be")
+    list_juror(voting, "JURYLID.EEN@kuleuven.be")  # the same person: one row, no error
+    with voting.app.extensions["rv"].sessions() as session:
+        assert session.scalar(select(func.count()).select_from(JurorPerson)) == 1
+    voting.vote("jurylid.een@kuleuven.be")
+    voting.deliver()
+    assert voting.confirm(voting.token("jurylid.een@kuleuven.be")).status_code == 200
+    assert [(v.status, v.reasons) for v in voting.votes()] == [("quarantined", ["juror"])]

@@ -15,8 +15,10 @@ def votes_until_limited(voting, count: int, ip_of, **headers) -> list[int]:
 
 
 def assert_limited_with_retry_after(response) -> None:
+    """A 429 whose Retry-After is a wait within the limits' window of a minute (the moving
+    window's reset is a whole second after the oldest hit's expiry: up to 61)."""
     assert response.status_code == 429
-    assert int(response.headers["Retry-After"]) >= 0
+    assert 1 <= int(response.headers["Retry-After"]) <= 61
     assert response.get_json()["error"]["code"] == "too_many_requests"
 
 

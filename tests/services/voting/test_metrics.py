@@ -24,8 +24,14 @@ def test_a_confirmed_vote_moves_to_counted(voting):
 
 
 def test_a_vote_refused_by_a_rate_limit_is_counted(make_voting):
+    # The request counter is the process's: earlier tests raised it, so count the difference.
     voting = make_voting(vote_limit_address="1/minute")
-    voting.vote("an.peeters@telenet.be")
-    assert voting.vote("jan.claes@proximus.be").status_code == 429
     route = "/api/v1/editions/<slug>/votes"
-    assert value(voting.app, "rv_http_requests_total", endpoint=route, status="429") >= 1
+
+    def refused() -> float:
+        return value(voting.app, "rv_http_requests_total", endpoint=route, status="429") or 0
+
+    assert voting.vote("an.peeters@telenet.be").status_code == 202
+    before = refused()
+    assert voting.vote("jan.claes@proximus.be").status_code == 429
+    assert refused() - before == 1

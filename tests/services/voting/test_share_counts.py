@@ -81,8 +81,8 @@ def test_the_votes_per_hour_page_shows_them(shared, token_for):
     form["csrf_token"] = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)
     client.post("/staff/login", data=form, headers=HTML)
     page = client.get(f"/staff/editions/{shared.slug}/votes", headers=HTML).get_data(as_text=True)
-    row = '<th scope="row">Innovatie 0</th><td>whatsapp</td><td>2</td><td>0</td>'
-    assert row in page
+    cells = re.sub(r"<td[^>]*>", "<td>", re.sub(r">\s+<", "><", page))
+    assert '<th scope="row">Innovatie 0</th><td>whatsapp</td><td>2</td><td>0</td>' in cells
 
 
 def test_the_link_leaves_nothing_in_the_session(voting):

@@ -66,8 +66,12 @@ def test_without_the_votes_right_the_tally_is_403(voting, token_for):
 
 def test_a_public_tally_needs_no_token(make_voting):
     voting = make_voting(public_tally=True)
+    cast_and_confirm(voting, "an.peeters@telenet.be", 1)
     url = f"/api/v1/editions/{voting.slug}/tally"
-    assert voting.app.test_client().get(url).status_code == 200
+    response = voting.app.test_client().get(url)
+    assert response.status_code == 200
+    counts = {f["finalist_id"]: f["votes"] for f in response.get_json()["finalists"]}
+    assert counts == dict(zip(voting.finalist_ids, [0, 1, 0], strict=True))
 
 
 def test_an_unknown_edition_has_no_tally(voting, staff):
