@@ -196,8 +196,12 @@ def _staff_settings(env: dict) -> dict:
 
 def _retention_settings(env: dict) -> dict:
     """The retention periods that are set (VOTER_RETENTION_DAYS ...)."""
-    names = ("voter_retention_days", "nominee_retention_days", "juror_retention_days")
-    return {name: int(env[name.upper()]) for name in names if env.get(name.upper())}
+    days = {
+        "voter_retention_days": env.get("VOTER_RETENTION_DAYS"),
+        "nominee_retention_days": env.get("NOMINEE_RETENTION_DAYS"),
+        "juror_retention_days": env.get("JUROR_RETENTION_DAYS"),
+    }
+    return {name: int(value) for name, value in days.items() if value}
 
 
 def load(service: str, env: dict | None = None, cls: type[Settings] = Settings) -> Settings:

@@ -7,7 +7,7 @@ accessibility). A test marked `postgresql_only` (the production rehearsal, on Po
 by design) is never engine_free, and the SQLite pass deselects it. Each pass writes what
 passed to its --passes-record file, and `python -m tests.passes SQLITE_RECORD
 POSTGRESQL_RECORD` prints the passes per engine and fails when an engine-dependent test
-that passed on SQLite did not pass on PostgreSQL: a
+that passed on SQLite did not pass on PostgreSQL, or when either pass skipped a test: a
 PostgreSQL pass that vanished, or skipped a part, cannot look green.
 """
 
@@ -105,7 +105,7 @@ def compare(sqlite: dict, postgresql: dict) -> list[str]:
 
 def main(sqlite_path: str, postgresql_path: str) -> int:
     """Print the passes per engine; 1 when the PostgreSQL pass ran fewer of the
-    engine-dependent tests than the SQLite pass."""
+    engine-dependent tests than the SQLite pass, or when either pass skipped a test."""
     records = [json.loads(Path(p).read_text()) for p in (sqlite_path, postgresql_path)]
     for record in records:
         passed, dependent = record["outcomes"].get("passed", 0), len(record["dependent"])
@@ -114,8 +114,10 @@ def main(sqlite_path: str, postgresql_path: str) -> int:
     if missing:
         print(f"{len(missing)} engine-dependent tests passed on SQLite, not on PostgreSQL:")
         print("\n".join(f"  {nodeid}" for nodeid in missing[:20]))
-        return 1
-    return 0
+    skipped = {r["engine"]: r["outcomes"].get("skipped", 0) for r in records}
+    if any(skipped.values()):
+        print(f"skipped, so not checked: {skipped} (make test sets up all a test needs)")
+    return 1 if missing or any(skipped.values()) else 0
 
 
 if __name__ == "__main__":

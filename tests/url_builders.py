@@ -29,6 +29,11 @@ def _compile_once(self: Rule, append_unknown: bool = True) -> Callable:
     return _compiled[key]
 
 
+def compile_afresh(rule: Rule, append_unknown: bool) -> Callable:
+    """The builder werkzeug compiles for `rule`, not remembered (to compare with)."""
+    return _compile(rule, append_unknown)
+
+
 def compile_each_builder_once() -> None:
     """Make werkzeug reuse the builders it compiled before (for the suite's process)."""
     Rule._compile_builder = _compile_once

@@ -31,7 +31,8 @@ from tests.pictures import camera_jpeg
 from tests.tls_proxy import HOSTS, Proxy
 
 # The stack starts once for the session; its first test carries the start.
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
+# Every test here runs in the PostgreSQL pass only (the SQLite pass deselects them).
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600), pytest.mark.postgresql_only]
 
 BUSY = {
     "rv_outbox_events": {"pending", "sent"},
@@ -156,7 +157,6 @@ def over_tls(people):  # noqa: F811 - test_campaign's people
     return lambda locale="nl-BE", **options: people(locale, ignore_https_errors=True, **options)
 
 
-@pytest.mark.postgresql_only
 def test_the_whole_edition_over_https_behind_nginx(campaign, over_tls):
     play_a_whole_edition(campaign, over_tls)
 

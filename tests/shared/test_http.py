@@ -28,6 +28,7 @@ BODY_ENDPOINTS = [
     ("nominations", "PATCH", "/api/v1/nominations/{nomination_id}"),
     ("nominations", "PUT", "/api/v1/editions/{slug}/finalists"),
     ("nominations", "POST", "/api/v1/editions/{slug}/winners"),
+    ("nominations", "POST", "/api/v1/privacy/requests"),
     ("nominations", "PATCH", "/api/v1/editions/{slug}/finalists/{finalist_id}/picture"),
     ("voting", "POST", "/api/v1/editions/{slug}/votes"),
     ("voting", "PATCH", "/api/v1/votes/{vote_id}"),

@@ -21,8 +21,13 @@ STAFF_CALLS = [
     ("PATCH", "/api/v1/nominations/{nomination_id}", "screening"),
     ("POST", "/api/v1/nominations/{nomination_id}/nominee-verified", "screening"),
     ("PUT", "/api/v1/editions/{slug}/finalists", "screening"),
+    ("PUT", "/api/v1/editions/{slug}/finalists/{finalist_id}/picture", "screening"),
+    ("PATCH", "/api/v1/editions/{slug}/finalists/{finalist_id}/picture", "screening"),
+    ("DELETE", "/api/v1/editions/{slug}/finalists/{finalist_id}/picture", "screening"),
+    ("POST", "/api/v1/privacy/requests", "privacy"),
+    ("GET", "/api/v1/privacy/requests/{request_id}", "privacy"),
 ]
-OTHER = {"editions": "screening", "screening": "editions"}
+OTHER = {"editions": "screening", "screening": "editions", "privacy": "editions"}
 NAMES = [f"{method} {path}" for method, path, _ in STAFF_CALLS]
 
 
@@ -32,7 +37,8 @@ def statuses(hub, token_for_call) -> dict[str, int]:
     for method, path, scope in STAFF_CALLS:
         token = token_for_call(scope)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        url = path.format(slug=hub.slug, nomination_id=NOMINATION)
+        ids = dict.fromkeys(("nomination_id", "finalist_id", "request_id"), NOMINATION)
+        url = path.format(slug=hub.slug, **ids)
         answers[f"{method} {path}"] = hub.client.open(
             url, method=method, json={}, headers=headers
         ).status_code
@@ -72,7 +78,7 @@ def test_every_staff_call_of_the_hub_is_listed(hub):
         (method, re.sub(r"<([^<>]+)>", r"{\1}", rule.rule))
         for rule in hub.app.url_map.iter_rules()
         if hasattr(hub.app.view_functions[rule.endpoint], "staff_scope")
-        and rule.rule.startswith(("/api/v1/editions", "/api/v1/nominations"))
+        and rule.rule.startswith(("/api/v1/editions", "/api/v1/nominations", "/api/v1/privacy"))
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     assert served == {(m, p) for m, p, _ in STAFF_CALLS}
