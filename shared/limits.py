@@ -13,6 +13,7 @@ warning, and /healthz reports `"limiter": "fallback"` until the limiter finds Re
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import math
 import time
@@ -20,9 +21,12 @@ import time
 from flask import Flask, Response, request
 from flask.logging import default_handler
 from flask_limiter import Limiter
+from limits import parse
 from redis.exceptions import RedisError
 
+from shared.backends import backends
 from shared.config import Settings
+from shared.people import mailbox_key
 
 IPV4_NETWORK = 24
 # One IPv6 client holds a whole /64 (its privacy addresses change at will), and one site
@@ -65,6 +69,20 @@ limiter = Limiter(
 # flask-limiter logs the switch to memory (and back) on its own logger, which has no handler
 # of its own: send its warnings where the app's go, so that the switch shows in the logs.
 limiter.logger.addHandler(default_handler)
+
+
+@functools.cache
+def _parsed(limit: str):
+    return parse(limit)
+
+
+def mail_allowed(limit: str, recipient: str) -> bool:
+    """Count one mail to `recipient` (the one spelling of the address); False past `limit`.
+    The public sets off these mails to any address it types, so no mailbox gets more than
+    `limit` of them, however the address is spelled and whoever asks."""
+    settings = backends().settings
+    mailbox = mailbox_key(settings, recipient)  # Redis holds no address, nor its hash
+    return limiter.limiter.hit(_parsed(limit), "mail-to", settings.queue_prefix, mailbox)
 
 
 def in_fallback() -> bool:

@@ -83,6 +83,7 @@ PROVIDER_NAMES = frozenset(
     name for domain in PUBLIC_PROVIDERS if len(name := domain.split(".")[0]) >= 4
 )
 HASH_LABEL = b"rv.voting.person"
+MAILBOX_LABEL = b"rv.mailbox"
 DIGITS = re.compile(r"\d+")
 
 
@@ -133,6 +134,13 @@ def identify(settings, email: str) -> Person:
     domain = normalised.rpartition("@")[2]
     own_domain = None if domain in PUBLIC_PROVIDERS else keyed_hash(key, f"@{domain}")
     return Person(keyed_hash(key, normalised), keyed_hash(key, shape(normalised)), own_domain)
+
+
+def mailbox_key(settings, email: str) -> str:
+    """A keyed hash of the address's mailbox (its one spelling) under a key of its own, for
+    counters that must not hold the address nor the person's hash (mail limits)."""
+    key = hmac.new(settings.secret_key.encode(), MAILBOX_LABEL, hashlib.sha256).digest()
+    return keyed_hash(key, normalise(email))
 
 
 def keyed_hash(key: bytes, value: str) -> str:

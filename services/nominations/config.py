@@ -16,6 +16,9 @@ class NominationsSettings(config.Settings):
     # count, so a visitor correcting a typo is not held back). A school class nominating
     # together from one address fits; a script sending mail to strangers does not.
     nominations_rate_limit: str = "60 per hour"
+    # Mails the public sets off (confirmation links, nominee notices) per recipient: an
+    # address typed by someone else gets no more than this, however it is spelled.
+    mail_limit_recipient: str = "5 per day"
     # How long the nominator's confirmation link and the nominee's decline link stay valid.
     nomination_link_max_age: int = 7 * 24 * 3600
     nominee_link_max_age: int = 180 * 24 * 3600

@@ -117,18 +117,39 @@ def nomination_to_decline(session: Session, token: str) -> Nomination:
     """The nomination a nominee's link stands for, for the page its GET shows (which
     changes nothing); raises LinkExpired, LinkInvalid, or LinkUsed once declined."""
     nomination = nomination_for_decline(session, token)
-    if not nomination.public:
+    if not nomination.public or nomination.decline_requested_at is not None:
         raise LinkUsed("The nominee declined already.")
     return nomination
 
 
 def decline(session: Session, token: str, now: dt.datetime | None = None) -> Outcome:
-    """Hide the nominee's name and organisation from public pages (staff still see them);
-    if the nomination is a finalist, voting and jury get the anonymised set at once."""
+    """The nominee's request not to be named on public pages (staff still see everything).
+    The link went to whatever address the first nominator typed, so the request counts
+    only once staff have verified that address (at once where they had): else anyone could
+    hide someone else's innovation."""
     nomination = nomination_for_decline(session, token)
-    if not nomination.public:
+    if not nomination.public or nomination.decline_requested_at is not None:
         return Outcome(False, nomination)
-    nomination.declined_public_at = now or utcnow()
+    nomination.decline_requested_at = now or utcnow()
+    _honour_decline(session, nomination, nomination.decline_requested_at)
+    return Outcome(True, nomination)
+
+
+def verify_nominee(session: Session, nomination: Nomination, now: dt.datetime | None = None):
+    """Staff verified that the nominee's address is the nominee's: a decline asked with
+    its link counts from now on (and one asked before counts now)."""
+    now = now or utcnow()
+    if nomination.nominee_verified_at is None:
+        nomination.nominee_verified_at = now
+    _honour_decline(session, nomination, now)
+
+
+def _honour_decline(session: Session, nomination: Nomination, now: dt.datetime) -> None:
+    """Hide the nominee once both the request and the verification are there; a finalist's
+    anonymised set goes to voting and jury at once."""
+    asked, verified = nomination.decline_requested_at, nomination.nominee_verified_at
+    if not (asked and verified and nomination.public):
+        return
+    nomination.declined_public_at = now
     if is_finalist(session, nomination.id):
         republish_finalists(session, nomination.edition)
-    return Outcome(True, nomination)

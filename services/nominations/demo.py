@@ -14,6 +14,7 @@ from services.nominations.finalists import set_finalists
 from services.nominations.models import Decision, Edition, Nomination, Nominator
 from services.nominations.nominations import innovation_keys
 from shared.models import utcnow
+from shared.people import normalise
 
 DEMO_SLUG = "demo"
 DEMO_STAFF = "demo"
@@ -179,6 +180,8 @@ def _accepted(session: Session, edition: Edition, n: int, item: tuple, when: dt.
             nomination_id=nomination.id,
             name="Demo",
             email=data["nominee_email"],
+            email_key=normalise(data["nominee_email"]),
+            texts=data,
             created_at=when,
             confirmed_at=when,
         )

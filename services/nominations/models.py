@@ -100,8 +100,12 @@ class Nomination(Base):
     email_key: Mapped[str] = mapped_column(String(320))
     # Confirmed nominations of this innovation (the first one and every duplicate).
     nomination_count: Mapped[int] = mapped_column(Integer, default=0)
-    # The nominee asked not to be named in public (staff still see everything).
+    # The nominee asked not to be named in public (staff still see everything); a request
+    # from the decline link counts only once staff verified the nominee's address, as
+    # the address is whatever the first nominator typed.
     declined_public_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decline_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    nominee_verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     nominee_mailed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -134,9 +138,14 @@ class Nomination(Base):
 
 class Nominator(Base):
     """One person's nomination of an innovation: theirs to confirm with the link mailed to
-    them (single use: `confirmed_at` records it)."""
+    them (single use: `confirmed_at` records it), with the texts they sent (`texts`; the
+    nomination shows the first nominator's). One person (`email_key`, the normalised
+    address) nominates an innovation once, so a repeat does not raise its count."""
 
     __tablename__ = "nominators"
+    __table_args__ = (
+        UniqueConstraint("nomination_id", "email_key", name="uq_nominators_nomination_email_key"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     nomination_id: Mapped[str] = mapped_column(
@@ -144,6 +153,8 @@ class Nominator(Base):
     )
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(320))
+    email_key: Mapped[str] = mapped_column(String(320))
+    texts: Mapped[dict] = mapped_column(JSON, default=dict)
     lang: Mapped[str] = mapped_column(String(5), default="nl")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -3,7 +3,8 @@ found and the new nominator added to it; every nominator gets a confirmation mai
 
 The same innovation is the same organisation and name (compared without case, accents,
 punctuation or the legal form: "vzw De Spaak" is "De Spaak VZW") or the same nominee
-address. The description that counts is the first one; later nominators add their support.
+address. The description shown is the first one; later nominators add their support, and
+staff see each nominator's own texts. One person counts once per innovation.
 """
 
 from __future__ import annotations
@@ -39,24 +40,45 @@ def same_address(a: str, b: str) -> bool:
 def nominate(
     session: Session, edition: Edition, data: dict, lang: str, now: dt.datetime | None = None
 ) -> Nominator:
-    """Record one person's nomination (validated by NominationSchema) and queue their
-    confirmation mail. A nomination of an innovation already put forward is added to that
-    one: it is counted once confirmed, not screened twice."""
+    """Record one person's nomination (validated by NominationSchema), with the texts they
+    sent, and queue their confirmation mail. A nomination of an innovation already put
+    forward is added to that one: it is counted once confirmed, not screened twice. A
+    person nominates an innovation once: a repeat (however the address is spelled) adds
+    nothing, and only mails the link again while it is unconfirmed."""
     check_open(edition, now or utcnow())
     nomination = _same_innovation(session, edition, data) or _new_innovation(session, edition, data)
+    nominator = _same_person(session, nomination, data) or _new_nominator(
+        session, nomination, data, lang
+    )
+    if nominator.confirmed_at is None:
+        payload = {"nominator_id": nominator.id}
+        publish(session, envelope(MAIL_CONFIRM, "nominations", payload), ["nominations"])
+    return nominator
+
+
+def _same_person(session: Session, nomination: Nomination, data: dict) -> Nominator | None:
+    key = normalise(data["nominator_email"])
+    query = select(Nominator).where(
+        Nominator.nomination_id == nomination.id, Nominator.email_key == key
+    )
+    return session.scalar(query)
+
+
+def _new_nominator(session: Session, nomination: Nomination, data: dict, lang: str) -> Nominator:
+    texts = {k: v for k, v in data.items() if k not in (*PERSON_FIELDS, "consent")}
     nominator = Nominator(
         nomination_id=nomination.id,
         name=data["nominator_name"],
         email=data["nominator_email"],
+        email_key=normalise(data["nominator_email"]),
+        texts=texts,
         lang=lang,
     )
-    session.add(nominator)
-    session.flush()
-    publish(
-        session,
-        envelope(MAIL_CONFIRM, "nominations", {"nominator_id": nominator.id}),
-        ["nominations"],
-    )
+    try:
+        with session.begin_nested():  # the same person twice at once: the unique key decides
+            session.add(nominator)
+    except IntegrityError:
+        return _same_person(session, nomination, data)
     return nominator
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, g, jsonify
 from flask_babel import get_locale
 from werkzeug.exceptions import NotFound
 
+from services.nominations.confirmation import verify_nominee
 from services.nominations.editions import get_edition
 from services.nominations.export import to_csv
 from services.nominations.models import Nomination
@@ -163,4 +164,24 @@ def patch_nomination(nomination_id: str):
     data = load_json(DecisionSchema())
     with backends().sessions.begin() as session:
         nomination = decide(session, get_nomination(session, nomination_id), data, g.staff)
+        return jsonify(NOMINATION.dump(nomination))
+
+
+@bp.post("/nominations/<nomination_id>/nominee-verified")
+@staff_required("screening")
+def nominee_verified(nomination_id: str):
+    """Record that staff verified the nominee's address (it is whatever the first nominator
+    typed): from then on, the nominee's request not to be named in public counts.
+    ---
+    post:
+      tags: [screening]
+      responses:
+        200:
+          description: the nomination, with when its nominee's address was verified
+          content:
+            application/json: {schema: NominationSchema}
+    """
+    with backends().sessions.begin() as session:
+        nomination = get_nomination(session, nomination_id)
+        verify_nominee(session, nomination)
         return jsonify(NOMINATION.dump(nomination))

@@ -48,6 +48,7 @@ def file_request(session: Session, email: str, kind: str, staff: str) -> Privacy
         needles = [email, person, *(n.name for n in nominated), *(n.email for n in nominated)]
         needles += [n.nominee_name for n in named] + [n.nominee_email for n in named]
         _erase(session, nominated, named)
+        _forget_in_texts(session, person, named)
         forget_mentions(session, needles)
         erased(session)
     summary = {"nominations_made": len(nominated), "nominations_naming_you": len(named)}
@@ -122,6 +123,7 @@ def _made(nominator: Nominator) -> dict:
         "nomination_id": nomination.id,
         "your_name": nominator.name,
         "your_email": nominator.email,
+        "your_texts": nominator.texts,
         "innovation": nomination.nominee_name,
         "organisation": nomination.organisation,
         "status": nomination.status,
@@ -144,6 +146,17 @@ def _naming_view(nomination: Nomination) -> dict:
         "status": nomination.status,
         "shown_in_public": nomination.public,
     }
+
+
+def _forget_in_texts(session: Session, person: str, named: list[Nomination]) -> None:
+    """Each nominator keeps the texts they sent: where those name the person as nominee
+    (in a nomination naming them, or by their address), the name and address go."""
+    ids = {nomination.id for nomination in named}
+    for nominator in session.scalars(select(Nominator)):
+        texts = nominator.texts or {}
+        if nominator.nomination_id in ids or normalise(texts.get("nominee_email", "")) == person:
+            kept = {k: v for k, v in texts.items() if k not in ("nominee_name", "nominee_email")}
+            nominator.texts = kept
 
 
 def _erase(session: Session, nominated: list[Nominator], named: list[Nomination]) -> None:

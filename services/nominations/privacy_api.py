@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify
-from werkzeug.exceptions import NotFound
+from flask import Blueprint, Response, g, jsonify, render_template
+from flask import request as flask_request
+from werkzeug.exceptions import BadRequest, Conflict, NotFound
 
 from services.nominations.models import PrivacyRequest
 from services.nominations.privacy import file_request, view
@@ -44,18 +45,32 @@ def post_request():
 @staff_required("privacy")
 def get_request(request_id: str):
     """A request: pending until every service has answered; an export then holds the data.
+    `?format=text` gives a done export as a letter to the person (Dutch, English with
+    `?lang=en`).
     ---
     get:
       tags: [privacy]
+      parameters:
+        - {in: query, name: format, schema: {type: string, enum: [json, text]}}
       responses:
         200:
-          description: the request and each service's answer
+          description: the request and each service's answer (or the export's text)
           content:
             application/json: {schema: PrivacyRequestSchema}
+            text/plain: {schema: {type: string}}
         404: {$ref: '#/components/responses/404'}
+        409: {$ref: '#/components/responses/409'}
     """
+    wanted = flask_request.args.get("format", "json")
+    if wanted not in ("json", "text"):
+        raise BadRequest("format is json or text.")
     with backends().sessions() as session:
         request = session.get(PrivacyRequest, request_id)
         if request is None:
             raise NotFound("No privacy request with this id.")
-        return jsonify(REQUEST.dump(view(request)))
+        if wanted == "json":
+            return jsonify(REQUEST.dump(view(request)))
+        if request.kind != "export" or request.done_at is None:
+            raise Conflict("Only a done export has a text.")
+        text = render_template("privacy/export.txt", request=request, data=request.data)
+        return Response(text, mimetype="text/plain")

@@ -138,5 +138,5 @@ def decline(token: str):
 def decline_post(token: str):
     """Hide the nominee's name and organisation from public pages."""
     with backends().sessions.begin() as session:
-        confirmation.decline(session, token)
-        return render_template("declined.html")
+        outcome = confirmation.decline(session, token)
+        return render_template("declined.html", honoured=not outcome.nomination.public)

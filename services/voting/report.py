@@ -38,6 +38,8 @@ REASON_LABELS = {
     "machine_rhythm": _l("bevestigingen in een machinaal regelmatig ritme"),
     "juror": _l("een stem van een jurylid (juryleden stemmen niet mee)"),
     "shared_domain": _l("veel adressen bij één eigen maildomein (geen gewone mailprovider)"),
+    "machine_name": _l("een mailadres dat eruitziet als door een programma gemaakt"),
+    "fast_click": _l("de link in de mail aangeklikt sneller dan een mens een mail opent"),
 }
 
 

@@ -64,6 +64,16 @@ class DecisionSchema(Schema):
     decided_at = fields.AwareDateTime(dump_only=True)
 
 
+class NominatorSchema(Schema):
+    """One nominator as staff see them: who, when they confirmed, and the texts they sent
+    (the innovation's fields as this person described it)."""
+
+    name = fields.String(dump_only=True)
+    email = fields.String(dump_only=True)
+    confirmed_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    texts = fields.Dict(keys=fields.String(), values=fields.String(), dump_only=True)
+
+
 class NominationSchema(Schema):
     """A nomination: what the public sends (form and API alike), and the staff's view of it.
 
@@ -92,6 +102,17 @@ class NominationSchema(Schema):
     public = fields.Boolean(
         dump_only=True, metadata={"description": "false when the nominee declined publicity"}
     )
+    decline_requested_at = fields.AwareDateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "the decline link was used; it counts once verified"},
+    )
+    nominee_verified_at = fields.AwareDateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "staff verified the nominee's address"},
+    )
+    nominators = fields.List(fields.Nested(NominatorSchema), dump_only=True)
     nominations = fields.Integer(
         dump_only=True,
         attribute="nomination_count",

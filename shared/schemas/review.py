@@ -17,6 +17,8 @@ REASONS = (
     "machine_rhythm",
     "juror",
     "shared_domain",
+    "machine_name",
+    "fast_click",
 )
 MAX_IDS = 1000
 

@@ -208,3 +208,24 @@ def _all_mail(folder: Path) -> str:
 def _everything_in(record: logging.LogRecord) -> bytes:
     """A log record as any handler could write it: its message, arguments and extras."""
     return repr((record.getMessage(), record.args, record.__dict__)).lower().encode()
+
+
+def test_an_export_reads_as_a_letter_in_the_persons_language(apps, campaign):
+    staff, slug = campaign
+    request = _request(apps, staff, BERT, "export")
+    hub = apps["nominations"].test_client()
+    path = f"/api/v1/privacy/requests/{request['id']}?format=text"
+    dutch = hub.get(path, headers=staff).get_data(as_text=True)
+    assert "Wat Radicale Vernieuwers over jou bewaart" in dutch
+    assert f"Hanne Maes (Vzw Proef 0), editie {slug}: ingediend door Bert Lenaerts" in dutch
+    english = hub.get(path + "&lang=en", headers=staff).get_data(as_text=True)
+    assert "Nominations that name you" in english and "status: counted" in english
+
+
+def test_an_erasure_has_no_text_and_a_bad_format_is_400(apps, campaign):
+    staff, _ = campaign
+    erased = _request(apps, staff, HANNE, "erase")
+    hub = apps["nominations"].test_client()
+    path = f"/api/v1/privacy/requests/{erased['id']}"
+    assert hub.get(path + "?format=text", headers=staff).status_code == 409
+    assert hub.get(path + "?format=pdf", headers=staff).status_code == 400

@@ -19,6 +19,7 @@ STAFF_CALLS = [
     ("GET", "/api/v1/editions/{slug}/nominations.csv", "screening"),
     ("GET", "/api/v1/nominations/{nomination_id}", "screening"),
     ("PATCH", "/api/v1/nominations/{nomination_id}", "screening"),
+    ("POST", "/api/v1/nominations/{nomination_id}/nominee-verified", "screening"),
     ("PUT", "/api/v1/editions/{slug}/finalists", "screening"),
     ("PUT", "/api/v1/editions/{slug}/finalists/{finalist_id}/picture", "screening"),
     ("PATCH", "/api/v1/editions/{slug}/finalists/{finalist_id}/picture", "screening"),
