@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,8 +181,11 @@ def play_a_whole_edition(campaign: Campaign, people) -> None:
     """The story, from the edition's creation to the winners page (`people(locale,
     **context options)` gives each person a browser of their own)."""
     if campaign.shots:
-        shutil.rmtree(campaign.shots, ignore_errors=True)
-        campaign.shots.mkdir(parents=True)
+        # Its own pictures only: the staff console, perhaps in another worker at this very
+        # moment, keeps its own in a folder inside this one.
+        campaign.shots.mkdir(parents=True, exist_ok=True)
+        for old in campaign.shots.glob("*.png"):
+            old.unlink()
     create_edition(campaign)
     nominate_with_a_mistake_first(campaign, people(), INNOVATIONS[0])
     nominate(campaign, people(**NO_SCRIPT), INNOVATIONS[1])
