@@ -108,7 +108,7 @@ async def replay_and_tamper(crowd: Crowd, confirmed: list[Attempt], other_ids: l
         client = crowd.client(bot_source(n + 100))
         links = {"replayed": attempt.link, "tampered": tamper(attempt.link, other_ids[n])}
         for kind, link in links.items():
-            answer = await client.send(kind, crowd.port, "GET", link)
+            answer = await client.press(kind, crowd.port, link)
             status = answer.status if answer else 0
             answers[kind][status] = answers[kind].get(status, 0) + 1
     return answers

@@ -98,7 +98,7 @@ async def click(
     await asyncio.sleep(reading)
     attempt.link = crowd.mailboxes.newest(attempt.email)  # as a person opens the newest mail
     for _ in range(TRIES):
-        answer = await client.send("confirm", crowd.port, "GET", attempt.link)
+        answer = await client.press("confirm", crowd.port, attempt.link)
         attempt.confirm = answer.status if answer else 0
         if attempt.confirm not in (0, 429) and attempt.confirm < 500:
             return

@@ -96,12 +96,23 @@ class Client:
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
         return await self.send(kind, port, "POST", path, headers, urlencode(fields).encode())
 
+    async def press(self, kind: str, port: int, path: str):
+        """Open a link from a mail and press its page's one button (a mail scanner only
+        opens it): the page's answer when it has no button, else the button's."""
+        page = await self.send(f"{kind} page", port, "GET", path)
+        token = BUTTON_FIELD.search(page.body) if page is not None and page.status == 200 else None
+        if token is None:
+            return page
+        fields = {"csrf_token": token.group(1).decode()}
+        return await self.post_form(kind, port, path, fields, page.cookie())
+
     async def post_json(self, kind: str, port: int, path: str, body: bytes, headers=None):
         """POST a JSON body, as a script calls the API."""
         headers = {"Content-Type": "application/json"} | (headers or {})
         return await self.send(kind, port, "POST", path, headers, body)
 
 
+BUTTON_FIELD = re.compile(rb'name="csrf_token" value="([^"]+)"')
 FORM_FIELD = re.compile(rb'name="(csrf_token|stamp)" value="([^"]+)"')
 FINALIST = re.compile(rb'name="finalist_id" id="[^"]*" value="([^"]+)"')
 ACTION = re.compile(rb'<form method="post" action="([^"]+)"')
@@ -130,10 +141,9 @@ class Mailboxes:
         """Read the mails that arrived since the last poll."""
         if not self.folder.exists():
             return
-        arrived = [p for p in self.folder.iterdir() if p.name not in self.seen]
+        # Whole messages only: a ".part" file is a message being written, renamed any moment.
+        arrived = [p for p in self.folder.glob("*.eml") if p.name not in self.seen]
         for path in sorted(arrived, key=lambda p: p.stat().st_mtime_ns):  # oldest first
-            if path.suffix != ".eml":
-                continue
             self.seen.add(path.name)
             message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
             self.mails += 1
