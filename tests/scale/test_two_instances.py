@@ -31,7 +31,8 @@ from sqlalchemy import func, select
 
 from services.nominations.models import Nominator
 from services.nominations.nominations import MAIL_CONFIRM
-from services.voting.models import Vote
+from services.voting.edition_keys import in_edition
+from services.voting.models import Edition, Vote
 from shared.config import SERVICES
 from shared.events import envelope
 from shared.models import AppliedEvent, OutboxEvent
@@ -245,12 +246,19 @@ def vote_and_confirm_on_both_instances(
 
 
 def statuses_of(c: Cluster, voters: list[Voter]) -> list[str]:
-    """The status of every stored vote of these voters' persons."""
+    """The status of every stored vote of these voters' persons (each edition keeps a person
+    under its own key: services/voting/edition_keys.py)."""
     settings = c.apps["voting"].extensions["rv"].settings
-    persons = {identify(settings, v.spellings[0]).hash for v in voters}
+    platform = [identify(settings, v.spellings[0]).hash for v in voters]
     with c.session("voting") as session:
-        rows = session.execute(select(Vote.person_hash, Vote.status)).all()
-    return [status for person, status in rows if person in persons]
+        rows = session.execute(
+            select(Vote.person_hash, Vote.status, Edition.hash_key).join(
+                Edition, Edition.id == Vote.edition_id
+            )
+        ).all()
+    return [
+        status for person, status, key in rows if person in {in_edition(key, p) for p in platform}
+    ]
 
 
 def assert_tally_agrees_with_votes(c: Cluster, slug: str, public: dict[str, int]) -> None:
