@@ -18,7 +18,6 @@ REASONS = (
     "juror",
     "shared_domain",
     "machine_name",
-    "fast_click",
 )
 MAX_IDS = 1000
 
