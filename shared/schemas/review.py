@@ -17,7 +17,6 @@ REASONS = (
     "machine_rhythm",
     "juror",
     "shared_domain",
-    "machine_name",
 )
 MAX_IDS = 1000
 
