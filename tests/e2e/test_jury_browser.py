@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 import time
 
+from playwright.sync_api import expect
+
 from tests.services.jury.conftest import (
     Contest,
     build_jury,
@@ -63,7 +65,10 @@ def test_a_juror_keeps_their_work_across_an_expired_session(make_app, serve, pag
     log_in(page, base + login_path(jury, ADDRESS))
 
     assert re.search(rf"/beoordelen/{contest.finalists[0]}$", page.url)
-    assert page.get_by_label("Impact").input_value() == "9"  # kept by the browser
+    # Kept by the browser: the page's script puts the copy back once it has run (waited for,
+    # as a slow machine may show the form before the script ran), and says so.
+    expect(page.get_by_label("Impact")).to_have_value("9")
+    expect(page.locator("#draft-restored")).to_be_visible()
     assert page.get_by_label("Commentaar").input_value() == "Sterk in participatie"
     assert page.locator("#draft-restored").is_visible()
     page.get_by_role("button", name="Indienen").click()
