@@ -119,9 +119,9 @@ def compose_settings(proxy: Proxy) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def rehearsal(request, tmp_path_factory):
-    """The platform behind nginx, for the whole session."""
-    if request.config.getoption("--database") != "postgresql":
-        pytest.skip("the rehearsal runs in the PostgreSQL pass (--database=postgresql)")
+    """The platform behind nginx, for the whole session, always on PostgreSQL (a server of its
+    own when none answers): `make test` runs it once, in the PostgreSQL pass (the SQLite pass
+    deselects `postgresql_only`); a run that does not deselect it runs it too."""
     assert shutil.which("nginx"), "Debian's nginx is needed (make test installs it)"
     folder = tmp_path_factory.mktemp("rehearsal")
     proxy = Proxy(folder / "nginx")
