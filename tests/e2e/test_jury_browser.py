@@ -73,7 +73,9 @@ def test_a_juror_keeps_their_work_across_an_expired_session(make_app, serve, pag
     assert page.locator("#draft-restored").is_visible()
     page.get_by_role("button", name="Indienen").click()
     assert "is ingediend" in page.content()
-    assert page.evaluate("Object.keys(localStorage)") == []  # the browser's copy is gone
+    # The browser's copy is gone once the page's script has run (waited for, as above).
+    page.wait_for_function("Object.keys(localStorage).length === 0", timeout=5000)
+    assert page.evaluate("Object.keys(localStorage)") == []
 
     ranking = jury.test_client().get(f"/api/v1/editions/{slug}/ranking", headers=staff)
     assert ranking.get_json()[0] == {"finalist_id": contest.finalists[0], "score": 7.25, "rank": 1}
