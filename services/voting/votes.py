@@ -22,10 +22,7 @@ upsert counts it (in the counter shard its id picks: tally.py). A vote that stor
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import functools
-import os
-import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,8 +45,6 @@ from shared.models import utcnow
 from shared.people import identify
 
 VOTES = Vote.__table__
-_SQLITE_WRITER = threading.Lock()
-_LOCK_FILES: dict[str, int] = {}
 
 
 def limited(view):
@@ -94,31 +89,10 @@ def _within_share() -> bool:
 @contextmanager
 def write_transaction() -> Iterator[Connection]:
     """A transaction that writes, on a Core connection (the hot path has no use for the ORM's
-    unit of work). On SQLite one writer holds the file at a time and the others poll for it
-    with growing sleeps (1, 2, 5, 10 ... 100 ms), so a campaign peak would spend its time
-    asleep: here intake and confirmation queue instead on a lock file beside the database
-    (and, within a process, on a lock of their own), and the kernel hands the file on at
-    once. PostgreSQL needs no such thing."""
-    engine = backends().engine
-    if engine.dialect.name != "sqlite":
-        with engine.begin() as connection:
-            yield connection
-        return
-    with _SQLITE_WRITER, _file_lock(engine.url.database), engine.begin() as connection:
+    unit of work). On SQLite it waits for the writer in the kernel's queue, with every other
+    writer of the file (shared/sqlite_writer.py)."""
+    with backends().engine.begin() as connection:
         yield connection
-
-
-@contextmanager
-def _file_lock(database: str) -> Iterator[None]:
-    """Hold the lock file of a SQLite database, opened once per process."""
-    fd = _LOCK_FILES.get(database)
-    if fd is None:
-        fd = _LOCK_FILES[database] = os.open(f"{database}.writer", os.O_RDWR | os.O_CREAT, 0o600)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    try:
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def open_edition(connection: Connection, slug: str, finalist_id: str, now: dt.datetime) -> int:
