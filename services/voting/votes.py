@@ -1,4 +1,5 @@
-"""Vote intake: where a vote is limited, checked and stored, the same for the API and the page.
+"""Vote intake: where a vote is checked and stored, the same for the API and the page (its
+limits: services/voting/limits.py).
 
 A new person's vote is stored `unconfirmed` with its clear address, which stays only until
 the confirmation mail has gone (services/voting/jobs.py). A person who votes again gets the
