@@ -38,6 +38,7 @@ REASON_LABELS = {
     "machine_rhythm": _l("bevestigingen in een machinaal regelmatig ritme"),
     "juror": _l("een stem van een jurylid (juryleden stemmen niet mee)"),
     "shared_domain": _l("veel adressen bij één eigen maildomein (geen gewone mailprovider)"),
+    "machine_name": _l("een mailadres dat eruitziet als door een programma gemaakt"),
 }
 
 

@@ -17,6 +17,7 @@ REASONS = (
     "machine_rhythm",
     "juror",
     "shared_domain",
+    "machine_name",
 )
 MAX_IDS = 1000
 

@@ -12,7 +12,7 @@ from tests.services.voting.review_helpers import close, school_class
 def reviewed(make_voting, staff):
     """A class of 5 behind one address (2 counted, 3 held), one held vote released and one
     rejected, one vote never confirmed; then voting closes."""
-    voting = make_voting(fraud_flood_votes=2)
+    voting = make_voting(fraud_flood_votes=2, fraud_hold_score=0.5)
     held = school_class(voting, 5)[2:]
     client = voting.app.test_client()
     client.patch(f"/api/v1/votes/{held[0]}", json={"status": "counted"}, headers=staff)
