@@ -21,7 +21,7 @@ COMMON_PAIRS = frozenset(
         "bb bl br ch ck cl cr ct dd dj dr ff fl fr ft gg gh gl gn gr jn kk kl kn kr ks kt lb "
         "ld lf lj lk ll lm ln lp ls lt lv lw lz mb mm mp ms mt nc nd ng nj nk nn ns nt nz ph "
         "pl pp pr ps pt rb rc rd rf rg rj rk rl rm rn rp rr rs rt rv rw rz sc sh sj sk sl sm "
-        "sn sp ss st sw th tj dh dt hm hr tz tr ts tt tw vr wr xt zw"
+        "sn sp ss st sw th tj dh dt hm hr tz tr ts tt tw vr wr xt zw",
     )
 )
 # The letters that make up most of a name in these languages; random letters are mostly others.
