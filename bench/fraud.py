@@ -120,7 +120,8 @@ def run(seed: int) -> tuple[dict, dict]:
     (None when refused, or a repeat of a vote already stored); and how each vote was
     judged."""
     rng = random.Random(seed)
-    families = {name: make(random.Random(rng.random())) for name, make in (HONEST | ATTACKS).items()}
+    makers = HONEST | ATTACKS
+    families = {name: make(random.Random(rng.random())) for name, make in makers.items()}
     with tempfile.TemporaryDirectory(prefix="bench-fraud-") as tmp:
         redis = LocalRedis(Path(tmp) / "redis")
         try:
@@ -205,7 +206,9 @@ def report(outcome: dict, judged: dict) -> bool:
 
 def _why(evidence: Counter) -> str:
     """What the counted attack votes carried: too little evidence, and which."""
-    common = ", ".join(f"{n} with {' + '.join(e) or 'no evidence'}" for e, n in evidence.most_common(3))
+    common = ", ".join(
+        f"{n} with {' + '.join(kinds) or 'no evidence'}" for kinds, n in evidence.most_common(3)
+    )
     return f"counted votes carried too little evidence together: {common}"
 
 

@@ -15,8 +15,79 @@ from dataclasses import dataclass
 from string import ascii_lowercase, digits
 
 HOUR, DAY = 3600.0, 86400.0
-FIRST = ["jan", "an", "bram", "sofie", "lotte", "wout", "emma", "noah", "lucas", "marie", "thomas", "elise", "pieter", "fien", "arne", "yusuf", "fatima", "mehmet", "nora", "louis", "camille", "hugo", "julie", "kobe", "lien", "stijn", "ines", "sander", "jana", "ruben", "hanne", "tom", "eva", "michiel", "leen", "bart", "nathalie", "koen", "sarah"]
-LAST = ["peeters", "janssens", "maes", "jacobs", "mertens", "willems", "claes", "goossens", "wouters", "de.smet", "dubois", "lambert", "martin", "vermeulen", "pauwels", "hermans", "aerts", "de.backer", "van.damme", "verstraete", "desmet", "yilmaz", "el.amrani", "nowak", "dhondt", "vandenberghe", "de.clercq", "michiels", "smets", "cools"]
+FIRST = (
+    "jan",
+    "an",
+    "bram",
+    "sofie",
+    "lotte",
+    "wout",
+    "emma",
+    "noah",
+    "lucas",
+    "marie",
+    "thomas",
+    "elise",
+    "pieter",
+    "fien",
+    "arne",
+    "yusuf",
+    "fatima",
+    "mehmet",
+    "nora",
+    "louis",
+    "camille",
+    "hugo",
+    "julie",
+    "kobe",
+    "lien",
+    "stijn",
+    "ines",
+    "sander",
+    "jana",
+    "ruben",
+    "hanne",
+    "tom",
+    "eva",
+    "michiel",
+    "leen",
+    "bart",
+    "nathalie",
+    "koen",
+    "sarah",
+)
+LAST = (
+    "peeters",
+    "janssens",
+    "maes",
+    "jacobs",
+    "mertens",
+    "willems",
+    "claes",
+    "goossens",
+    "wouters",
+    "de.smet",
+    "dubois",
+    "lambert",
+    "martin",
+    "vermeulen",
+    "pauwels",
+    "hermans",
+    "aerts",
+    "de.backer",
+    "van.damme",
+    "verstraete",
+    "desmet",
+    "yilmaz",
+    "el.amrani",
+    "nowak",
+    "dhondt",
+    "vandenberghe",
+    "de.clercq",
+    "michiels",
+    "smets",
+    "cools",
+)
 PUBLIC = ("gmail.com", "telenet.be", "skynet.be", "proximus.be", "hotmail.com", "outlook.be")
 DISPOSABLE = ("mailinator.com", "yopmail.com", "guerrillamail.com", "trashmail.com")
 LOOKALIKE = ("gmai1.com", "hotmial.com", "te1enet.be", "outlok.be")
@@ -48,7 +119,8 @@ def human(rng: random.Random, domain: str | None = None) -> str:
             f"{first}{rng.randint(1, 99)}",
         )
     )
-    return f"{local}{rng.randint(1, 999) if rng.random() < 0.3 else ''}@{domain or rng.choice(PUBLIC)}"
+    number = rng.randint(1, 999) if rng.random() < 0.3 else ""
+    return f"{local}{number}@{domain or rng.choice(PUBLIC)}"
 
 
 def generated(rng: random.Random, domain: str | None = None) -> str:
@@ -65,7 +137,7 @@ def generated(rng: random.Random, domain: str | None = None) -> str:
 
 def home(rng: random.Random) -> str:
     """A home's address, on a /24 of its own (almost surely)."""
-    return f"{rng.randint(11, 99)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(2, 250)}"
+    return ".".join(str(rng.randint(*span)) for span in ((11, 99), (0, 255), (0, 255), (2, 250)))
 
 
 def reading(rng: random.Random, at: float) -> float:
