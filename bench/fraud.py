@@ -33,7 +33,7 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from bench.fraud_families import ATTACKS, DISPOSABLE, HONEST, MAY_BE_HELD, Cast
+from bench.fraud_families import ATTACKS, DISPOSABLE, MAIL_DELAY, MAY_BE_HELD, Cast, families
 from services import registry
 from services.voting.confirmation import confirm_vote
 from services.voting.edition_keys import key_of, person_in
@@ -93,11 +93,11 @@ class Scenario:
             return session.scalar(select(Vote.id).where(Vote.person_hash == person.hash))
 
     def backdate(self, vote_id: str, seconds: float) -> None:
-        """Give a stored vote its simulated moment of casting."""
+        """Give a stored vote its simulated moments of casting and of its mail going out."""
+        moments = {"created_at": self.moment(seconds)}
+        moments["mailed_at"] = self.moment(seconds + MAIL_DELAY)
         with self.app.extensions["rv"].sessions.begin() as session:
-            session.execute(
-                update(Vote).where(Vote.id == vote_id).values(created_at=self.moment(seconds))
-            )
+            session.execute(update(Vote).where(Vote.id == vote_id).values(**moments))
 
     def confirm(self, vote_id: str, cast: Cast) -> None:
         """Click the vote's link from the click's address at its simulated moment."""
@@ -119,14 +119,12 @@ def run(seed: int) -> tuple[dict, dict]:
     """Draw the families, cast and confirm them: per family, each cast and its vote's id
     (None when refused, or a repeat of a vote already stored); and how each vote was
     judged."""
-    rng = random.Random(seed)
-    makers = HONEST | ATTACKS
-    families = {name: make(random.Random(rng.random())) for name, make in makers.items()}
+    drawn = families(random.Random(seed))
     with tempfile.TemporaryDirectory(prefix="bench-fraud-") as tmp:
         redis = LocalRedis(Path(tmp) / "redis")
         try:
             scenario = Scenario(Path(tmp), redis.start())
-            return _play(scenario, families)
+            return _play(scenario, drawn)
         finally:
             redis.stop()
 

@@ -14,7 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from string import ascii_lowercase, digits
 
+from shared.people import normalise
+
 HOUR, DAY = 3600.0, 86400.0
+MAIL_DELAY = 2.0  # seconds from a vote to its mail going out
 FIRST = (
     "jan",
     "an",
@@ -119,7 +122,8 @@ def human(rng: random.Random, domain: str | None = None) -> str:
             f"{first}{rng.randint(1, 99)}",
         )
     )
-    number = rng.randint(1, 999) if rng.random() < 0.3 else ""
+    numbered = any(char.isdigit() for char in local)
+    number = rng.randint(1, 99) if rng.random() < 0.3 and not numbered else ""
     return f"{local}{number}@{domain or rng.choice(PUBLIC)}"
 
 
@@ -196,9 +200,9 @@ def trickle(rng: random.Random) -> list[Cast]:
 
 
 def scripted(casts: list[Cast], rng: random.Random, click_from: str | None = None) -> list[Cast]:
-    """The attacker clicks what reaches its mailboxes within seconds of the vote."""
+    """The attacker clicks what reaches its mailboxes within seconds of the mail."""
     for cast in casts:
-        cast.click_at = cast.at + rng.uniform(0.5, 5)
+        cast.click_at = cast.at + MAIL_DELAY + rng.uniform(0.2, 3)
         cast.click_from = click_from or cast.source
     return casts
 
@@ -300,3 +304,15 @@ ATTACKS: dict[str, Callable[[random.Random], list[Cast]]] = {
     "residential rhythm": residential_rhythm,
 }
 MAY_BE_HELD = {"school class"}
+
+
+def families(rng: random.Random) -> dict[str, list[Cast]]:
+    """Every family drawn from `rng`; no two honest people share an address."""
+    drawn = {name: make(random.Random(rng.random())) for name, make in (HONEST | ATTACKS).items()}
+    seen = set()
+    for name in HONEST:
+        for cast in drawn[name]:
+            while normalise(cast.email) in seen:
+                cast.email = human(rng, cast.email.partition("@")[2])
+            seen.add(normalise(cast.email))
+    return drawn

@@ -46,6 +46,7 @@ class VotingSettings(config.Settings):
     fraud_domain_votes: int = 10  # votes with addresses at one domain not a public provider
     fraud_rhythm_confirmations: int = 6  # confirmations from one network to judge a rhythm
     fraud_rhythm_max_cv: float = 0.1  # intervals this regular (stdev / mean) are a machine's
+    fraud_min_click_seconds: float = 3.0  # a person opens a mail no sooner after it is sent
     fraud_hold_score: float = 1.0  # the signals' scores (fraud.WEIGHTS) that together hold a vote
 
 

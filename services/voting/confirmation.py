@@ -40,6 +40,7 @@ VOTE = select(
     *(VOTES.c[name] for name in ("person_hash", "shape_hash", "domain_hash", "created_at")),
     VOTES.c.form_seconds,
     VOTES.c.machine_name,
+    VOTES.c.mailed_at,
     VOTES.c.honeypot,
     Edition.voting_open,
     Edition.voting_close,

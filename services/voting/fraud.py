@@ -42,6 +42,7 @@ from shared.schemas.review import REASONS
     JUROR,
     SHARED_DOMAIN,
     MACHINE_NAME,
+    FAST_CLICK,
 ) = REASONS
 
 MINUTE = 60
@@ -52,7 +53,7 @@ log = logging.getLogger(__name__)
 # add up to `fraud_hold_score` (1.0): a honeypot or a juror alone; a network flood, a family
 # of one address shape or a metronome's clicks alone only far past their limits (a school
 # class stays below); what honest crowds show (a burst for one finalist, colleagues at one
-# domain, a fast click, an odd name) never alone.
+# domain, a fast form or click, an odd name) never alone.
 WEIGHTS = {
     HONEYPOT: (1.0, 1.0),
     JUROR: (1.0, 1.0),
@@ -63,6 +64,7 @@ WEIGHTS = {
     SHARED_DOMAIN: (0.25, 0.6),
     FINALIST_BURST: (0.4, 0.5),
     MACHINE_NAME: (0.4, 0.8),
+    FAST_CLICK: (0.3, 0.5),
 }
 NAME_FLOOR = 0.5  # a name less machine-made than this (machine_names.py) is no evidence
 
@@ -100,6 +102,7 @@ def assess(connection: Connection, vote, now: dt.datetime, opened: dt.datetime) 
         JUROR: 1.0 if is_juror(connection, vote) else None,
         SHARED_DOMAIN: domain,
         MACHINE_NAME: machine_name(vote),
+        FAST_CLICK: fast_click(vote, now, settings),
     }
     return weigh(strengths, settings.fraud_hold_score)
 
@@ -120,6 +123,17 @@ def machine_name(vote) -> float | None:
     """How far past NAME_FLOOR the mailbox name looked machine-made at intake."""
     made = getattr(vote, "machine_name", None)
     return None if made is None or made < NAME_FLOOR else (made - NAME_FLOOR) / (1 - NAME_FLOOR)
+
+
+def fast_click(vote, now: dt.datetime, settings: VotingSettings) -> float | None:
+    """The link was clicked sooner after its mail was sent than a person opens a mail (a
+    script reading its own mailboxes): from 0 (just under `fraud_min_click_seconds`) to 1
+    (at once)."""
+    mailed = getattr(vote, "mailed_at", None)
+    least = settings.fraud_min_click_seconds
+    if mailed is None or (now - mailed).total_seconds() >= least:
+        return None
+    return 1 - max((now - mailed).total_seconds(), 0.0) / least
 
 
 def is_juror(connection: Connection, vote) -> bool:

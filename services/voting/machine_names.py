@@ -21,7 +21,7 @@ COMMON_PAIRS = frozenset(
         "bb bl br ch ck cl cr ct dd dj dr ff fl fr ft gg gh gl gn gr jn kk kl kn kr ks kt lb "
         "ld lf lj lk ll lm ln lp ls lt lv lw lz mb mm mp ms mt nc nd ng nj nk nn ns nt nz ph "
         "pl pp pr ps pt rb rc rd rf rg rj rk rl rm rn rp rr rs rt rv rw rz sc sh sj sk sl sm "
-        "sn sp ss st sw th tj dh dt hm hr tz tr ts tt tw vr wr xt zw",
+        "sn sp ss st sw th tj dh dt hm hr tz tr ts tt tw vr wr xt zw bs cq",
     )
 )
 # The letters that make up most of a name in these languages; random letters are mostly others.
@@ -82,7 +82,7 @@ def unrepeated(local: str) -> float:
     compact = "".join(char for char in local if char.isalnum())
     if len(compact) < 16 or len(compact) < len(local):
         return 0.0
-    return _clamp((len(set(compact)) / len(compact) - 0.6) / 0.2)
+    return _clamp((len(set(compact)) / len(compact) - 0.75) / 0.2)
 
 
 def _clamp(value: float) -> float:

@@ -39,6 +39,7 @@ REASON_LABELS = {
     "juror": _l("een stem van een jurylid (juryleden stemmen niet mee)"),
     "shared_domain": _l("veel adressen bij één eigen maildomein (geen gewone mailprovider)"),
     "machine_name": _l("een mailadres dat eruitziet als door een programma gemaakt"),
+    "fast_click": _l("de link in de mail aangeklikt sneller dan een mens een mail opent"),
 }
 
 

@@ -18,6 +18,7 @@ REASONS = (
     "juror",
     "shared_domain",
     "machine_name",
+    "fast_click",
 )
 MAX_IDS = 1000
 

@@ -69,6 +69,16 @@ def test_a_person_taking_their_time_on_the_form_is_counted(voting):
     assert vote.evidence == {} and vote.score == 0 and vote.machine_name == 0
 
 
+def test_a_link_clicked_the_instant_its_mail_went_weighs_with_a_generated_name(make_voting):
+    voting = make_voting(fraud_min_click_seconds=3.0)  # as a script reading its mailboxes
+    addresses = ["an.peeters@telenet.be", "xkqzvbnm@telenet.be"]
+    for n, address in enumerate(addresses):
+        voting.vote(address, ip=f"10.5.{n}.1")
+    statuses = confirm_all(voting, addresses)
+    assert statuses == [("counted", []), ("quarantined", ["machine_name", "fast_click"])]
+    assert 0.3 < voting.votes()[0].evidence["fast_click"] <= 0.5  # alone: counted
+
+
 def test_a_class_of_30_behind_one_address_is_at_most_held(voting, staff):
     school_class(voting, 30)  # at the school's own domain, from its one address
     votes = voting.votes()
