@@ -307,9 +307,10 @@ MAY_BE_HELD = {"school class"}
 
 
 def families(rng: random.Random) -> dict[str, list[Cast]]:
-    """Every family drawn from `rng`; no two honest people share an address."""
+    """Every family drawn from `rng`; no honest person shares an address with another
+    person or with the attacker."""
     drawn = {name: make(random.Random(rng.random())) for name, make in (HONEST | ATTACKS).items()}
-    seen = set()
+    seen = {normalise(cast.email) for name in ATTACKS for cast in drawn[name]}
     for name in HONEST:
         for cast in drawn[name]:
             while normalise(cast.email) in seen:
