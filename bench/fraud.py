@@ -135,14 +135,17 @@ def _play(scenario: Scenario, families: dict[str, list[Cast]]) -> tuple[dict, di
     everything = sorted(
         ((cast, name) for name, casts in families.items() for cast in casts), key=lambda c: c[0].at
     )
-    seen, outcome = set(), {name: [] for name in families}
+    first, outcome = {}, {name: [] for name in families}
     for cast, name in everything:
         vote_id = scenario.cast(cast)
-        if vote_id in seen:
-            vote_id = None  # a repeat of one person's vote: not a vote of its own
         if vote_id is not None:
-            seen.add(vote_id)
             scenario.backdate(vote_id, cast.at)
+        if vote_id in first:  # a repeat replaces the person's unconfirmed vote and link:
+            first[vote_id].click_from = cast.click_from  # its new link is the one clicked
+            first[vote_id].click_at = cast.click_at
+            vote_id = None  # and it is not a vote of its own
+        elif vote_id is not None:
+            first[vote_id] = cast
         outcome[name].append((cast, vote_id))
     clicks = sorted(
         (pair for pairs in outcome.values() for pair in pairs if pair[1]),

@@ -14,83 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from string import ascii_lowercase, digits
 
+from bench.names import LAST, person_address
 from shared.people import normalise
 
 HOUR, DAY = 3600.0, 86400.0
 MAIL_DELAY = 2.0  # seconds from a vote to its mail going out
-FIRST = (
-    "jan",
-    "an",
-    "bram",
-    "sofie",
-    "lotte",
-    "wout",
-    "emma",
-    "noah",
-    "lucas",
-    "marie",
-    "thomas",
-    "elise",
-    "pieter",
-    "fien",
-    "arne",
-    "yusuf",
-    "fatima",
-    "mehmet",
-    "nora",
-    "louis",
-    "camille",
-    "hugo",
-    "julie",
-    "kobe",
-    "lien",
-    "stijn",
-    "ines",
-    "sander",
-    "jana",
-    "ruben",
-    "hanne",
-    "tom",
-    "eva",
-    "michiel",
-    "leen",
-    "bart",
-    "nathalie",
-    "koen",
-    "sarah",
-)
-LAST = (
-    "peeters",
-    "janssens",
-    "maes",
-    "jacobs",
-    "mertens",
-    "willems",
-    "claes",
-    "goossens",
-    "wouters",
-    "de.smet",
-    "dubois",
-    "lambert",
-    "martin",
-    "vermeulen",
-    "pauwels",
-    "hermans",
-    "aerts",
-    "de.backer",
-    "van.damme",
-    "verstraete",
-    "desmet",
-    "yilmaz",
-    "el.amrani",
-    "nowak",
-    "dhondt",
-    "vandenberghe",
-    "de.clercq",
-    "michiels",
-    "smets",
-    "cools",
-)
 PUBLIC = ("gmail.com", "telenet.be", "skynet.be", "proximus.be", "hotmail.com", "outlook.be")
 DISPOSABLE = ("mailinator.com", "yopmail.com", "guerrillamail.com", "trashmail.com")
 LOOKALIKE = ("gmai1.com", "hotmial.com", "te1enet.be", "outlok.be")
@@ -111,20 +39,7 @@ class Cast:
 
 def human(rng: random.Random, domain: str | None = None) -> str:
     """A person's address: their name in one of the ways people write it."""
-    first, last = rng.choice(FIRST), rng.choice(LAST)
-    local = rng.choice(
-        (
-            f"{first}.{last}",
-            f"{first[0]}.{last}",
-            f"{first}{last.replace('.', '')}",
-            f"{first}_{last}",
-            f"{first}.{last}{rng.randint(1960, 2008)}",
-            f"{first}{rng.randint(1, 99)}",
-        )
-    )
-    numbered = any(char.isdigit() for char in local)
-    number = rng.randint(1, 99) if rng.random() < 0.3 and not numbered else ""
-    return f"{local}{number}@{domain or rng.choice(PUBLIC)}"
+    return person_address(rng, domain or rng.choice(PUBLIC))
 
 
 def generated(rng: random.Random, domain: str | None = None) -> str:
@@ -161,37 +76,40 @@ def people(rng, count, span, finalist, address=lambda rng: human(rng), start=0.0
 
 
 def campaign(rng: random.Random) -> list[Cast]:
-    """A finalist mobilises its people: 120 within minutes, 30 of them at two universities."""
-    own = rng.randrange(3)
+    """A finalist mobilises its people: 80 to 160 within minutes, 10 to 25 of them at each
+    of two universities."""
+    own, span = rng.randrange(3), rng.uniform(300, 900)
     universities = [f"{rng.choice(('ugent', 'kuleuven', 'vub', 'uantwerpen'))}.be", "uhasselt.be"]
-    casts = people(rng, 90, 600, lambda _: own)
+    casts = people(rng, rng.randint(60, 110), span, lambda _: own)
     for domain in universities:
-        casts += people(rng, 15, 600, lambda _: own, lambda r, d=domain: human(r, d))
+        casts += people(
+            rng, rng.randint(10, 25), span, lambda _: own, lambda r, d=domain: human(r, d)
+        )
     return casts
 
 
 def colleagues(rng: random.Random) -> list[Cast]:
-    """25 staff of one organisation at its own domain, most from the office network."""
+    """15 to 40 staff of one organisation at its own domain, most from the office network."""
     own, domain = rng.randrange(3), f"vzw-{rng.choice(LAST).replace('.', '')}.be"
-    office = home(rng)
-    casts = people(rng, 25, 6 * HOUR, lambda _: own, lambda r: human(r, domain))
-    for cast in casts[:15]:
+    office, staff = home(rng), rng.randint(15, 40)
+    casts = people(rng, staff, rng.uniform(1, 8) * HOUR, lambda _: own, lambda r: human(r, domain))
+    for cast in casts[: staff * 3 // 5]:
         cast.source = cast.click_from = office
     return casts
 
 
 def school_class(rng: random.Random) -> list[Cast]:
-    """30 pupils voting from the school's one address within a lesson; clicks from home."""
+    """20 to 30 pupils voting from the school's one address within a lesson; clicks from home."""
     own, school = rng.randrange(3), home(rng)
-    casts = people(rng, 30, 900, lambda _: own)
+    casts = people(rng, rng.randint(20, 30), 900, lambda _: own)
     for cast in casts:
         cast.source = school
     return casts
 
 
 def radio_call(rng: random.Random) -> list[Cast]:
-    """A radio call: 600 listeners within twenty minutes, for every finalist."""
-    return people(rng, 600, 1200, lambda r: r.randrange(3), start=2 * HOUR)
+    """A radio call: 400 to 800 listeners within twenty minutes, for every finalist."""
+    return people(rng, rng.randint(400, 800), 1200, lambda r: r.randrange(3), start=2 * HOUR)
 
 
 def trickle(rng: random.Random) -> list[Cast]:
@@ -217,20 +135,24 @@ def flood(rng: random.Random) -> list[Cast]:
 
 
 def botnet(rng: random.Random) -> list[Cast]:
-    """600 votes from 60 bots, generated names at three domains the attacker owns."""
+    """400 to 800 votes from 30 to 100 bots, generated names at two to five domains the
+    attacker owns."""
     target = rng.randrange(3)
-    domains = [f"{''.join(rng.choices(ascii_lowercase, k=7))}.be" for _ in range(3)]
-    bots = [home(rng) for _ in range(60)]
-    casts = people(rng, 600, 1800, lambda _: target, lambda r: generated(r, r.choice(domains)))
+    domains = [f"{''.join(rng.choices(ascii_lowercase, k=7))}.be" for _ in range(rng.randint(2, 5))]
+    bots = [home(rng) for _ in range(rng.randint(30, 100))]
+    count, span = rng.randint(400, 800), rng.uniform(900, 3600)
+    casts = people(rng, count, span, lambda _: target, lambda r: generated(r, r.choice(domains)))
     for cast in casts:
         cast.source = rng.choice(bots)
     return scripted(casts, rng, None)
 
 
 def public_generated(rng: random.Random) -> list[Cast]:
-    """300 generated names at public providers, each from a residential proxy of its own."""
-    target = rng.randrange(3)
-    casts = people(rng, 300, 1200, lambda _: target, lambda r: generated(r), start=3 * HOUR)
+    """200 to 400 generated names at public providers, each from a residential proxy of its
+    own, over twenty minutes to two hours."""
+    target, count = rng.randrange(3), rng.randint(200, 400)
+    span, start = rng.uniform(1200, 2 * HOUR), rng.uniform(3, 20) * HOUR
+    casts = people(rng, count, span, lambda _: target, lambda r: generated(r), start=start)
     return scripted(casts, rng)
 
 
@@ -276,13 +198,13 @@ def slow_drip(rng: random.Random) -> list[Cast]:
 
 def residential_rhythm(rng: random.Random) -> list[Cast]:
     """200 human-looking names from 200 residential networks, every link clicked by one
-    server at a steady pace."""
-    target, server = rng.randrange(3), home(rng)
+    server at a steady pace (one to five seconds, drawn)."""
+    target, server, pace = rng.randrange(3), home(rng), rng.uniform(1, 5)
     casts = people(rng, 200, 1200, lambda _: target, start=5 * HOUR)
     casts.sort(key=lambda cast: cast.at)
     first = casts[-1].at + 30
     for n, cast in enumerate(casts):
-        cast.click_from, cast.click_at = server, first + 2.0 * n
+        cast.click_from, cast.click_at = server, first + pace * n
     return casts
 
 

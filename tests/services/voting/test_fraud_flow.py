@@ -76,7 +76,7 @@ def test_a_link_clicked_the_instant_its_mail_went_weighs_with_a_generated_name(m
         voting.vote(address, ip=f"10.5.{n}.1")
     statuses = confirm_all(voting, addresses)
     assert statuses == [("counted", []), ("quarantined", ["machine_name", "fast_click"])]
-    assert 0.3 < voting.votes()[0].evidence["fast_click"] <= 0.5  # alone: counted
+    assert 0.55 < voting.votes()[0].evidence["fast_click"] <= 0.65  # alone: counted
 
 
 def test_a_class_of_30_behind_one_address_is_at_most_held(voting, staff):
@@ -163,6 +163,6 @@ def test_clicks_in_a_machine_rhythm_are_held(voting):
         ):
             moment = start + dt.timedelta(seconds=2 * n)
             outcomes.append(confirm_vote(session.connection(), vote.id, moment).value)
-    assert outcomes == ["counted"] * 5 + ["quarantined"]
+    assert outcomes == ["counted"] * 2 + ["quarantined"] * 4  # other networks' links
     assert voting.votes()[-1].reasons == ["machine_rhythm"]
     assert voting.votes()[-1].evidence == {"machine_rhythm": 1.0}

@@ -56,7 +56,7 @@ def confirm_all(make_voting):
 
 def test_colleagues_at_one_domain_for_one_finalist_are_counted_with_their_score(confirm_all):
     results = confirm_all([{"domain_hash": "ugent"}] * 4, fraud_domain_votes=4)
-    assert [evidence.scores for evidence in results] == [{"shared_domain": 0.425}] * 4
+    assert [evidence.scores for evidence in results] == [{"shared_domain": 0.325}] * 4
     assert not any(evidence.held for evidence in results)
 
 
@@ -65,14 +65,15 @@ def test_a_domain_voting_for_several_finalists_scores_less(confirm_all):
         [{"domain_hash": "kuleuven"}] * 3 + [{"domain_hash": "kuleuven", "finalist_id": "x"}],
         fraud_domain_votes=4,
     )
-    assert {evidence.scores["shared_domain"] for evidence in results} == {0.25}
+    assert {evidence.scores["shared_domain"] for evidence in results} == {0.2}
 
 
 def test_many_generated_mailboxes_at_one_own_domain_are_held(confirm_all):
     votes = [{"domain_hash": "stemkracht", "machine_name": 0.8}] * 20
     results = confirm_all(votes, fraud_domain_votes=4)
-    assert {evidence.scores["shared_domain"] for evidence in results} == {0.6}
-    assert {tuple(evidence.reasons) for evidence in results} == {("shared_domain", "machine_name")}
+    assert {evidence.scores["shared_domain"] for evidence in results} == {0.45}
+    reasons = {tuple(evidence.reasons) for evidence in results}
+    assert reasons == {("shared_domain", "machine_name", "generated_names")}
 
 
 def test_a_few_colleagues_and_many_at_public_providers_are_counted(confirm_all):
