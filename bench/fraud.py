@@ -33,14 +33,22 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from bench.fraud_families import ATTACKS, DISPOSABLE, MAIL_DELAY, MAY_BE_HELD, Cast, families
+from bench.fraud_families import (
+    ATTACKS,
+    DISPOSABLE,
+    MAIL_DELAY,
+    MAY_BE_HELD,
+    OWN_MAILBOXES,
+    Cast,
+    families,
+)
 from services import registry
 from services.voting.confirmation import confirm_vote
 from services.voting.edition_keys import key_of, person_in
 from services.voting.models import Vote
 from shared.editions import SCHEDULED
 from shared.models import utcnow
-from shared.people import identify
+from shared.people import PUBLIC_PROVIDERS, identify, normalise
 from shared.redis_server import LocalRedis
 from shared.schemas.contest import FINALISTS_SELECTED
 from tests.services.voting.conftest import apply, finalists, schedule
@@ -185,7 +193,8 @@ def report(outcome: dict, judged: dict) -> bool:
         if attack:
             held_attack += counts["held"]
             confirmed_attack += counts["held"] + counts["counted"]
-            ok = counts["counted"] <= TARGET_ATTACK_COUNTED * total
+            allowed = TARGET_ATTACK_COUNTED * total + _mailboxes(name, pairs)
+            ok = counts["counted"] <= allowed
             why = _why(Counter(tuple(sorted(e)) for e in counted))
         else:
             held_honest += counts["held"]
@@ -199,10 +208,20 @@ def report(outcome: dict, judged: dict) -> bool:
     print(f'"held": precision {precision:.1%}, recall {recall:.1%} (of confirmed attack votes)')
     print(
         "targets: every honest family counted in full (the school class may be held, never"
-        f" refused), every attack family at most {TARGET_ATTACK_COUNTED:.0%} counted:"
+        f" refused), every attack family at most {TARGET_ATTACK_COUNTED:.0%} counted (beyond"
+        f" the one own vote of each mailbox the look-alikes' attacker reads):"
         f" {'MET' if met else 'MISSED'}"
     )
     return met
+
+
+def _mailboxes(name: str, pairs: list[tuple[Cast, str | None]]) -> int:
+    """How many real mailboxes a family's attacker reads at public providers (each may cast
+    its own one vote, however spelled), for the OWN_MAILBOXES families; else none."""
+    if name not in OWN_MAILBOXES:
+        return 0
+    mailboxes = {normalise(cast.email) for cast, _vote in pairs}
+    return sum(box.rpartition("@")[2] in PUBLIC_PROVIDERS for box in mailboxes)
 
 
 def _why(evidence: Counter) -> str:

@@ -226,6 +226,9 @@ ATTACKS: dict[str, Callable[[random.Random], list[Cast]]] = {
     "residential rhythm": residential_rhythm,
 }
 MAY_BE_HELD = {"school class"}
+# Families whose attacker reads a few real mailboxes: each mailbox's own one vote is a vote
+# like any person's (one person, one vote); the target is that no spelling adds another.
+OWN_MAILBOXES = {"look-alikes"}
 
 
 def families(rng: random.Random) -> dict[str, list[Cast]]:
