@@ -205,7 +205,11 @@ def fill_tally(database: str, ids: list[str]) -> None:
             rows,
         )
         counters = [(edition, finalist, per) for finalist in ids]
-        db.executemany("INSERT INTO vote_counts VALUES (?, ?, 'counted', ?)", counters)
+        db.executemany(
+            "INSERT INTO vote_counts (edition_id, finalist_id, status, shard, votes)"
+            " VALUES (?, ?, 'counted', 0, ?)",
+            counters,
+        )
 
 
 def time_tally(port: int, rounds: int = 50) -> tuple[float, int]:

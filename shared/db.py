@@ -20,6 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 SQLITE_MMAP_BYTES = 256 * 2**20
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+READ_ONLY = "rv_read_only"
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -104,7 +105,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _sqlite_begin(connection) -> None:
     # IMMEDIATE takes the write lock up front: several processes write one file, and a
     # deferred transaction that reads first could otherwise fail with SQLITE_BUSY on upgrade.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A transaction that only reads (`read_only`) begins DEFERRED: in WAL mode it then
+    # neither waits for the writer nor keeps it waiting while a page renders.
+    reads = connection.get_execution_options().get(READ_ONLY)
+    connection.exec_driver_sql("BEGIN" if reads else "BEGIN IMMEDIATE")
+
+
+def read_only(engine: Engine) -> Engine:
+    """The engine for transactions that only read (pages, the checks before a write): on
+    SQLite they take no write lock. Writing through it on SQLite may fail with SQLITE_BUSY."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

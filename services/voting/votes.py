@@ -15,7 +15,8 @@ The vote row is its own mail's outbox: a vote holding an address and no `mailed_
 mail, which the relay's periodic duty (`queue_mails` in services/voting/jobs.py) hands to the
 event bus within about a second. So intake writes the vote and its counter, nothing else:
 one INSERT ... SELECT checks the edition's window and the finalist and stores the vote, one
-upsert counts it.
+upsert counts it (in the counter shard its id picks: tally.py). A vote that stores nothing
+(refused, or a repeat) is read and limited outside that transaction.
 """
 
 from __future__ import annotations
@@ -170,11 +171,15 @@ def take_vote(
     with write_transaction() as connection:
         stored = connection.execute(_insert_vote(connection.dialect.name), row).first()
         if stored is not None:
-            tally.add(connection, stored.edition_id, row["finalist_id"], "unconfirmed", 1)
+            shard = tally.shard_of(row["id"])
+            tally.add(connection, stored.edition_id, row["finalist_id"], "unconfirmed", 1, shard)
             return
-        # Nothing stored: the edition, its window or the finalist refuse it, or a repeat.
+    # Nothing stored: the edition, its window or the finalist refuse it, or a repeat. Read and
+    # count it outside the writer, which waits for no one's Redis round trip.
+    with backends().reader.connect() as connection:
         edition_id = open_edition(connection, slug, row["finalist_id"], row["now"])
-        if _mail_allowed(person.hash):
+    if _mail_allowed(person.hash):
+        with write_transaction() as connection:
             _vote_again(connection, edition_id, row)
 
 
@@ -256,8 +261,9 @@ def _vote_again(connection: Connection, edition_id: int, row: dict) -> None:
         .values(**values)
     )
     if moved.rowcount and changed:
-        tally.add(connection, edition_id, earlier.finalist_id, "unconfirmed", -1)
-        tally.add(connection, edition_id, row["finalist_id"], "unconfirmed", 1)
+        old, new = tally.shard_of(earlier.id), tally.shard_of(row["id"])
+        changes = [(earlier.finalist_id, old, -1), (row["finalist_id"], new, 1)]
+        tally.add_each(connection, [(edition_id, f, "unconfirmed", s, n) for f, s, n in changes])
 
 
 @functools.cache
