@@ -2,7 +2,7 @@
 and the fraud signals' scores with their total
 
 Revision ID: e8b1b063bb2c
-Revises: bae547386edf
+Revises: a9dc59ab433d
 Create Date: 2026-12-06 21:02:24.703214
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "e8b1b063bb2c"
-down_revision = "bae547386edf"
+down_revision = "a9dc59ab433d"
 branch_labels = None
 depends_on = None
 
