@@ -121,19 +121,29 @@ def generated_names(connection: Connection, vote, settings: VotingSettings) -> f
     by one generator. There from the first few votes, before any count threshold; from 0
     (at that many) to 1 (three times as many). People at one organisation or behind one
     school address have names of people."""
-    least, strengths = settings.fraud_generated_names, []
-    for column, value in (("domain_hash", vote.domain_hash), ("network", vote.network)):
-        if value is None:
-            continue
-        params = {"value": value, "edition_id": vote.edition_id, "id": vote.id}
-        rows = connection.execute(_group(column, 4 * least), params).all()
-        if any(row.finalist_id != vote.finalist_id for row in rows):
-            continue
-        names = [row.machine_name for row in rows] + [getattr(vote, "machine_name", None)]
-        made = sum(name is not None and name >= NAME_FLOOR for name in names)
-        if made >= least and made * 4 >= 3 * len(names):
-            strengths.append(min((made - least) / (2 * least), 1.0))
-    return max(strengths, default=None)
+    least, params = settings.fraud_generated_names, {"edition_id": vote.edition_id, "id": vote.id}
+    groups = {"domain_hash": vote.domain_hash, "network": vote.network}
+    strengths = [
+        _generated(
+            connection.execute(_group(column, 4 * least), params | {"value": value}), vote, least
+        )
+        for column, value in groups.items()
+        if value is not None
+    ]
+    return max((strength for strength in strengths if strength is not None), default=None)
+
+
+def _generated(rows, vote, least: int) -> float | None:
+    """How far a group of votes (`rows`, with `vote`) is past `least` machine-made names;
+    None when one is for another finalist or fewer than three in four names are made."""
+    rows = rows.all()
+    if any(row.finalist_id != vote.finalist_id for row in rows):
+        return None
+    names = [row.machine_name for row in rows] + [getattr(vote, "machine_name", None)]
+    made = sum(name is not None and name >= NAME_FLOOR for name in names)
+    if made < least or made * 4 < 3 * len(names):
+        return None
+    return min((made - least) / (2 * least), 1.0)
 
 
 @functools.cache
