@@ -116,7 +116,7 @@ def machine_name(vote) -> float | None:
 
 def generated_names(connection: Connection, vote, settings: VotingSettings) -> float | None:
     """The votes at this vote's own mail domain (not a public provider), or from its
-    network, are all for its finalist and nearly all (three in four, this one included)
+    network, are all for its finalist and nearly all (two in three, this one included)
     have machine-made names, at least `fraud_generated_names` of them: mailboxes made at will
     by one generator. There from the first few votes, before any count threshold; from 0
     (at that many) to 1 (three times as many). People at one organisation or behind one
@@ -125,7 +125,7 @@ def generated_names(connection: Connection, vote, settings: VotingSettings) -> f
     groups = {"domain_hash": vote.domain_hash, "network": vote.network}
     strengths = [
         _generated(
-            connection.execute(_group(column, 4 * least), params | {"value": value}), vote, least
+            connection.execute(_group(column, 5 * least), params | {"value": value}), vote, least
         )
         for column, value in groups.items()
         if value is not None
@@ -135,13 +135,13 @@ def generated_names(connection: Connection, vote, settings: VotingSettings) -> f
 
 def _generated(rows, vote, least: int) -> float | None:
     """How far a group of votes (`rows`, with `vote`) is past `least` machine-made names;
-    None when one is for another finalist or fewer than three in four names are made."""
+    None when one is for another finalist or fewer than two in three names are made."""
     rows = rows.all()
     if any(row.finalist_id != vote.finalist_id for row in rows):
         return None
     names = [row.machine_name for row in rows] + [getattr(vote, "machine_name", None)]
     made = sum(name is not None and name >= NAME_FLOOR for name in names)
-    if made < least or made * 4 < 3 * len(names):
+    if made < least or made * 3 < 2 * len(names):
         return None
     return min((made - least) / (2 * least), 1.0)
 
