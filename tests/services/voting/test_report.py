@@ -75,3 +75,19 @@ def test_the_report_text_in_english(reviewed, staff):
     text = response.get_data(as_text=True)
     assert "Votes cast: 6" in text
     assert "many votes from one network in a short time: 3 held, 1 released" in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("nl", ("Geen enkele aanwijzing houdt op zich een stem tegen", "door een programma")),
+        ("en", ("No single sign holds a vote on its own", "look made by a program, at one")),
+    ],
+)
+def test_the_report_explains_how_evidence_adds_up_and_every_reason(reviewed, staff, lang, words):
+    response = reviewed.app.test_client().get(
+        f"/api/v1/editions/{reviewed.slug}/integrity?format=text&lang={lang}", headers=staff
+    )
+    text = response.get_data(as_text=True)
+    assert all(word in text for word in words)
+    assert "generated_names" not in text and "click_wave" not in text  # words, not codes
