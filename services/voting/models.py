@@ -63,7 +63,7 @@ class Finalist(FinalistColumns, Base):
 
 class Vote(Base):
     """One person's vote in one edition: unconfirmed, then counted or quarantined; staff may
-        release (count) or reject it. `reasons` are the fraud signals that held it; `evidence`
+    release (count) or reject it. `reasons` are the fraud signals that held it; `evidence`
     what each signal scored (fraud.py), on a counted vote too."""
 
     __tablename__ = "votes"
