@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import NamedTuple
+
 from flask import render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
@@ -16,6 +19,7 @@ from shared.editions import SCHEDULED, schedule_handler
 from shared.events import Handler, apply_job, envelope, publish
 from shared.finalists import finalists_handler
 from shared.mail import build_message
+from shared.mail_events import MailHandler
 from shared.models import utcnow
 from shared.outbox_pruning import prune_acked
 from shared.schemas.contest import FINALISTS_SELECTED, JUROR_LISTED, JurorListedEventSchema
@@ -46,32 +50,65 @@ def queue_mails(session: Session) -> None:
         publish(session, envelope(MAIL_EVENT, "voting", {"vote_id": vote_id}), ["voting"])
 
 
-def send_vote_mail(session: Session, payload: dict) -> None:
-    """Mail a voter: the confirmation link of an unconfirmed vote, else "you already voted";
-    then forget the clear address (`mailed_at` now says when it went). Nothing to do when it
-    is gone already (an earlier event of the same vote sent it, or the voters' data of the
-    edition were erased)."""
-    vote = session.scalar(select(Vote).where(Vote.id == payload["vote_id"]).with_for_update())
-    if vote is None or vote.email is None:
-        return
-    b = backends()
-    finalist = session.scalar(
-        select(Finalist).where(
-            Finalist.id == vote.finalist_id, Finalist.edition_id == vote.edition_id
+class VoteMail(NamedTuple):
+    """What a vote's mail needs, read before it is sent (no database while it is)."""
+
+    to: str
+    lang: str
+    kind: str  # "confirm" (an unconfirmed vote's link) or "already"
+    title: str
+    finalist: str | None
+    link: str
+    claimed_at: dt.datetime | None  # the vote's `mailed_at` when read: queue_mails's claim
+
+
+def read_vote_mail(session: Session, payload: dict) -> VoteMail | None:
+    """The vote's mail, while it still holds a clear address; None when it is gone already
+    (an earlier event of the same vote sent it, or the voters' data were erased)."""
+    row = session.execute(
+        select(Vote.email, Vote.lang, Vote.status, Vote.mailed_at, Edition.title, Finalist.name)
+        .join(Edition, Edition.id == Vote.edition_id)
+        .outerjoin(
+            Finalist, (Finalist.id == Vote.finalist_id) & (Finalist.edition_id == Vote.edition_id)
         )
+        .where(Vote.id == payload["vote_id"], Vote.email.is_not(None))
+    ).first()
+    if row is None:
+        return None
+    kind = "confirm" if row.status == "unconfirmed" else "already"
+    link = (
+        f"{backends().settings.public_url('voting')}/votes/confirm/{link_token(payload['vote_id'])}"
     )
-    context = {
-        "edition": session.get(Edition, vote.edition_id),
-        "finalist": finalist,
-        "link": f"{b.settings.public_url('voting')}/votes/confirm/{link_token(vote.id)}",
-        "vote": vote,
-    }
-    with force_locale(vote.lang):
-        kind = "confirm" if vote.status == "unconfirmed" else "already"
-        subject = gettext("Bevestig je stem") if kind == "confirm" else gettext("Je stemde al")
-        text = render_template(f"mail/vote_{kind}.txt", **context)
-    b.mailer.send(build_message(vote.email, subject, text))
-    vote.email, vote.mailed_at = None, utcnow()
+    return VoteMail(row.email, row.lang, kind, row.title, row.name, link, row.mailed_at)
+
+
+def send_vote_mail(mail: VoteMail) -> None:
+    """Mail a voter: the confirmation link of an unconfirmed vote, else "you already voted"."""
+    with force_locale(mail.lang):
+        subject = gettext("Bevestig je stem") if mail.kind == "confirm" else gettext("Je stemde al")
+        text = render_template(
+            f"mail/vote_{mail.kind}.txt",
+            edition={"title": mail.title},
+            finalist={"name": mail.finalist} if mail.finalist is not None else None,
+            link=mail.link,
+        )
+    backends().mailer.send(build_message(mail.to, subject, text))
+
+
+def vote_mailed(session: Session, payload: dict, mail: VoteMail) -> None:
+    """Forget the clear address the mail went to (`mailed_at` now says when it went), unless
+    the vote changed since it was read: a person who voted again is due a mail of their own
+    (intake cleared `mailed_at`, queue_mails claimed it anew), an erased one holds none."""
+    session.execute(
+        update(Vote)
+        .where(
+            Vote.id == payload["vote_id"],
+            Vote.email.is_not(None),
+            Vote.mailed_at == mail.claimed_at,
+        )
+        .values(email=None, mailed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def list_juror(session: Session, payload: dict) -> None:
@@ -88,7 +125,7 @@ def list_juror(session: Session, payload: dict) -> None:
 HANDLERS: dict[str, Handler] = {
     SCHEDULED: schedule_handler(Edition),
     FINALISTS_SELECTED: finalists_handler(Edition, Finalist),
-    MAIL_EVENT: send_vote_mail,
+    MAIL_EVENT: MailHandler(read_vote_mail, send_vote_mail, vote_mailed),
     JUROR_LISTED: list_juror,
     PRIVACY_REQUESTED: privacy.handle_request,
 }
