@@ -107,17 +107,22 @@ def _rates(
     return rates
 
 
-def click_wave(redis: Redis, vote, now: dt.datetime, settings: VotingSettings) -> float | None:
-    """This vote's link was clicked fast (the caller asks only then) and at least
-    `fraud_click_wave` links for its finalist were, within `fraud_burst_window` seconds:
-    a script confirming what reaches its mailboxes. From 0 (at that count) to 1 (three
-    times as many)."""
+def click_wave(
+    redis: Redis, vote, now: dt.datetime, settings: VotingSettings, made: bool
+) -> float | None:
+    """This vote's link was clicked fast (the caller asks only then) while at least
+    `fraud_click_wave` links of machine-made names (`made`: this one's is, and counts) for
+    its finalist were, within `fraud_burst_window` seconds: a script confirming what
+    reaches its mailboxes. People's names never add to a wave, however fast (or however
+    late the platform noted the mail's moment). From 0 (at that count) to 1 (three times
+    as many)."""
     key = f"rv:{settings.queue_prefix}fraud:clicks:{vote.edition_id}:{vote.finalist_id}"
     minute, window = int(now.timestamp()) // MINUTE, max(settings.fraud_burst_window // MINUTE, 1)
     recent = [f"{key}:m:{minute - back}" for back in range(window)]
     try:
         pipe = redis.pipeline(transaction=False)
-        pipe.incr(recent[0]).expire(recent[0], settings.fraud_burst_window + MINUTE)
+        if made:
+            pipe.incr(recent[0]).expire(recent[0], settings.fraud_burst_window + MINUTE)
         pipe.mget(recent)
         clicks = sum(int(n or 0) for n in pipe.execute()[-1])
     except RedisError as exc:

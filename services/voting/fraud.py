@@ -37,7 +37,7 @@ from shared.schemas.review import Reason
 # class stays below); what honest crowds show (a burst for one finalist, colleagues at one
 # domain, a fast form or click, an odd name) never alone. A machine-made name with a click
 # sooner than people open mail, or at a domain or network whose other names are machine-made
-# too, is held; so is a fast click in a wave of fast clicks or in a burst.
+# too, is held; so is a fast click in a wave of fast-clicked machine-made names.
 WEIGHTS = {
     Reason.HONEYPOT: (1.0, 1.0),
     Reason.JUROR: (1.0, 1.0),
@@ -46,7 +46,7 @@ WEIGHTS = {
     Reason.SIMILAR_ADDRESSES: (0.3, 1.2),
     Reason.MACHINE_RHYTHM: (0.6, 1.0),
     Reason.SHARED_DOMAIN: (0.2, 0.45),
-    Reason.FINALIST_BURST: (0.45, 0.5),
+    Reason.FINALIST_BURST: (0.3, 0.4),
     Reason.MACHINE_NAME: (0.5, 0.9),
     Reason.FAST_CLICK: (0.55, 0.65),
     Reason.GENERATED_NAMES: (0.5, 1.0),
@@ -78,7 +78,7 @@ def assess(connection: Connection, vote, now: dt.datetime, opened: dt.datetime) 
     settings: VotingSettings = b.settings
     flood, similar, domain = _counts(connection, vote, settings)
     finalists = functools.partial(_finalist_count, connection, vote.edition_id)
-    fast = fast_click(vote, now, settings)
+    fast, made = fast_click(vote, now, settings), machine_name(vote) is not None
     strengths = {
         Reason.HONEYPOT: 1.0 if vote.honeypot else None,
         Reason.TOO_FAST: too_fast(vote, settings),
@@ -91,7 +91,7 @@ def assess(connection: Connection, vote, now: dt.datetime, opened: dt.datetime) 
         Reason.MACHINE_NAME: machine_name(vote),
         Reason.FAST_CLICK: fast,
         Reason.GENERATED_NAMES: generated_names(connection, vote, settings),
-        Reason.CLICK_WAVE: None if fast is None else click_wave(b.redis, vote, now, settings),
+        Reason.CLICK_WAVE: None if fast is None else click_wave(b.redis, vote, now, settings, made),
     }
     return weigh(strengths, settings.fraud_hold_score)
 
@@ -163,12 +163,12 @@ def _group(column: str, limit: int) -> Select:
 def fast_click(vote, now: dt.datetime, settings: VotingSettings) -> float | None:
     """The link was clicked sooner after its mail was sent than a person opens a mail (a
     script reading its own mailboxes): from 0 (just under `fraud_min_click_seconds`) to 1
-    (at once)."""
+    (at once). `mailed_at` is noted once the mail went: a click before it says only that it
+    was noted late, nothing about the click."""
     mailed = getattr(vote, "mailed_at", None)
-    least = settings.fraud_min_click_seconds
-    if mailed is None or (now - mailed).total_seconds() >= least:
+    if mailed is None or not 0 <= (now - mailed).total_seconds() < settings.fraud_min_click_seconds:
         return None
-    return 1 - max((now - mailed).total_seconds(), 0.0) / least
+    return 1 - (now - mailed).total_seconds() / settings.fraud_min_click_seconds
 
 
 def is_juror(connection: Connection, vote) -> bool:

@@ -68,7 +68,8 @@ def test_a_human_name_is_no_evidence_and_a_generated_one_not_enough_alone(assess
 def test_a_click_sooner_after_the_mail_than_a_person_scores_alone_below_a_hold(assess):
     now = utcnow()
     clicks = [
-        {"mailed_at": now - seconds * SECOND, "confirmed_at": now} for seconds in (0, 1.5, 3, 40)
+        {"mailed_at": now - seconds * SECOND, "confirmed_at": now}
+        for seconds in (0, 1.5, 3, 40, -2)  # the last: clicked before the mail was noted
     ]
     results = assess(fraud_min_click_seconds=3.0)(clicks, now)
     assert [evidence.scores for evidence in results] == [
@@ -76,8 +77,9 @@ def test_a_click_sooner_after_the_mail_than_a_person_scores_alone_below_a_hold(a
         {"fast_click": 0.6},
         {},
         {},
+        {},
     ]
-    assert held(results) == [[]] * 4
+    assert held(results) == [[]] * 5
 
 
 def test_votes_far_past_the_flood_limit_of_one_network_are_held(assess):

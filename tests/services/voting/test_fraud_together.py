@@ -72,12 +72,26 @@ def clicks(now: dt.datetime, count: int, after_mail: float, **fields) -> list[di
     return [{"mailed_at": mailed, "confirmed_at": now} | fields for _ in range(count)]
 
 
-def test_fast_clicks_for_one_finalist_become_a_wave_that_holds(assess):
+def test_fast_clicks_of_generated_names_for_one_finalist_become_a_wave(assess):
     now = utcnow()
-    results = assess(fraud_click_wave=5, fraud_min_click_seconds=3.0)(clicks(now, 12, 0.0), now)
+    run = assess(fraud_click_wave=5, fraud_min_click_seconds=3.0)
+    results = run(clicks(now, 12, 0.0, machine_name=MADE), now)
     waves = [evidence.scores.get("click_wave") for evidence in results]
     assert waves == [None] * 4 + [0.45, 0.465, 0.48, 0.495, 0.51, 0.525, 0.54, 0.555]
-    assert [evidence.held for evidence in results] == [False] * 4 + [True] * 8
+
+
+def test_a_name_that_looks_human_clicked_fast_in_a_wave_is_held(assess):
+    now = utcnow()
+    run = assess(fraud_click_wave=3, fraud_min_click_seconds=3.0)
+    *_, slipped = run(clicks(now, 3, 0.0, machine_name=MADE) + clicks(now, 1, 0.0), now)
+    assert slipped.scores == {"fast_click": 0.65, "click_wave": 0.45} and slipped.held
+
+
+def test_fast_clicks_of_peoples_names_never_make_a_wave(assess):
+    now = utcnow()
+    run = assess(fraud_click_wave=3, fraud_min_click_seconds=3.0)
+    results = run(clicks(now, 8, 0.0, machine_name=PERSON), now)
+    assert [evidence.scores for evidence in results] == [{"fast_click": 0.65}] * 8
 
 
 def test_people_clicking_later_for_the_same_finalist_neither_join_nor_feel_a_wave(assess):
