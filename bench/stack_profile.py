@@ -69,9 +69,15 @@ def busiest(raw: str) -> tuple[Counter, Counter, int]:
         frames = stack.split(";")
         total += n
         leaves[_short(frames[-1])] += n
-        for frame in {_short(f) for f in frames if "/services/" in f or "/shared/" in f}:
+        for frame in {_short(f) for f in frames if _ours(f)}:
             ours[frame] += n
     return leaves, ours, max(total, 1)
+
+
+def _ours(frame: str) -> bool:
+    """Whether a frame is in the project's code (services/ or shared/)."""
+    path = frame.partition(" (")[2]
+    return "site-packages" not in path and ("services/" in path or "shared/" in path)
 
 
 def _short(frame: str) -> str:

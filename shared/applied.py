@@ -14,6 +14,19 @@ def applied_ids(session: Session, ids: list[str]) -> set[str]:
     return set(session.scalars(select(AppliedEvent.event_id).where(AppliedEvent.event_id.in_(ids))))
 
 
+def claim_all(session: Session, events: list[tuple[str, dict]]) -> set[str]:
+    """Record every (event id, event) as applied in one statement; the ids that were not
+    recorded before (a delivery at the same moment waits on its rows, as with `claim`)."""
+    if not events:
+        return set()
+    insert = dialect_insert(session.get_bind().dialect.name)(AppliedEvent.__table__)
+    rows = [{"event_id": i, "type": ev["type"], "source": ev["source"]} for i, ev in events]
+    claimed = session.execute(
+        insert.values(rows).on_conflict_do_nothing().returning(AppliedEvent.event_id)
+    )
+    return set(claimed.scalars())
+
+
 def claim(session: Session, ev: dict, event_id: str) -> bool:
     """Record the event as applied. A worker given the same event at the same moment (a batch
     sent again while its first delivery still runs) waits on this row until the first

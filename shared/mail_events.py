@@ -3,11 +3,12 @@
 No transaction may hold the database while a mail is rendered or sent: on SQLite the
 event's record takes the one writer lock that vote intake waits for, on PostgreSQL a row
 lock held across a send queues whatever else writes that row. So a mail handler has three
-steps: `read` gathers what the mail needs in one short transaction (None: no mail is due),
-`send` renders and sends it with no transaction open, and `sent` runs after the mail went,
-in a second short transaction with the event's applied record: a conditional UPDATE that
-changes only what `read` saw (the clear address the mail went to, say), so a newer state
-committed meanwhile is left alone.
+steps, the first and last for a batch's events at once (a few statements, not a few per
+mail): `read` gathers what each mail needs in one short transaction (None: no mail is
+due), `send` renders and sends one with no transaction open, and `sent` runs after the
+mails went, in a second short transaction with the events' applied records: a conditional
+UPDATE that changes only what `read` saw (the clear address the mail went to, say), so a
+newer state committed meanwhile is left alone.
 
 The trade-off, against a lock held across the send: the event is recorded as applied only
 once its mail went, so a mail is never lost, but a worker killed between the send and the
@@ -27,22 +28,24 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared import logs
-from shared.applied import applied_ids, claim
+from shared.applied import applied_ids, claim_all
 
 log = logging.getLogger(__name__)
 
 
-def _nothing(_session: Session, _payload: dict, _found: Any) -> None:
+def _nothing(_session: Session, _sent: list[tuple[dict, Any]]) -> None:
     return None
 
 
 @dataclass(frozen=True)
 class MailHandler:
-    """An event handler that sends a mail: read (database), send (no database), sent."""
+    """An event handler that sends a mail: `read(session, payloads)`, what each payload's
+    mail needs (or None), in their order; `send(found)`, with no database; `sent(session,
+    [(payload, found)])`, after those mails went."""
 
-    read: Callable[[Session, dict], Any]
+    read: Callable[[Session, list[dict]], list[Any]]
     send: Callable[[Any], None]
-    sent: Callable[[Session, dict, Any], None] = _nothing
+    sent: Callable[[Session, list[tuple[dict, Any]]], None] = _nothing
 
 
 def deliver(
@@ -58,10 +61,7 @@ def deliver(
         seen = applied_ids(session, [event_id for event_id, _ in events])
         duplicates = sorted(seen)
         fresh = dict(pair for pair in events if pair[0] not in seen)  # one each, in order
-        found = {
-            event_id: handlers[ev["type"]].read(session, ev["payload"])
-            for event_id, ev in fresh.items()
-        }
+        found = _read(session, fresh, handlers)
     done, failures = [], {}
     for event_id, ev in fresh.items():
         context = {"event_id": event_id, "event_type": ev["type"], "source": ev["source"]}
@@ -72,10 +72,29 @@ def deliver(
         else:
             done.append((event_id, ev))
     with factory.begin() as session:
-        for event_id, ev in done:
-            if claim(session, ev, event_id) and found[event_id] is not None:
-                handlers[ev["type"]].sent(session, ev["payload"], found[event_id])
+        claimed = claim_all(session, done)
+        sent = [(i, ev) for i, ev in done if i in claimed and found[i] is not None]
+        for kind, group in _by_type(sent).items():
+            handlers[kind].sent(session, [(ev["payload"], found[i]) for i, ev in group])
     return [event_id for event_id, _ in done], failures, duplicates
+
+
+def _by_type(events) -> dict[str, list[tuple[str, dict]]]:
+    groups: dict[str, list[tuple[str, dict]]] = {}
+    for event_id, ev in events:
+        groups.setdefault(ev["type"], []).append((event_id, ev))
+    return groups
+
+
+def _read(session: Session, fresh: dict[str, dict], handlers: dict) -> dict[str, Any]:
+    """What each event's mail needs, read per event type in one call; by event id."""
+    found = {}
+    for kind, group in _by_type(fresh.items()).items():
+        payloads = [ev["payload"] for _, ev in group]
+        found |= dict(
+            zip((i for i, _ in group), handlers[kind].read(session, payloads), strict=True)
+        )
+    return found
 
 
 def _send_logged(handler: MailHandler, found: Any) -> str | None:

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from flask import render_template
 from flask_babel import force_locale, gettext
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from services.voting import closing, erasure, expiry, privacy
@@ -15,6 +15,7 @@ from services.voting.confirmation import link_token
 from services.voting.edition_keys import in_edition
 from services.voting.models import Edition, Finalist, JurorPerson, Vote
 from shared.backends import backends
+from shared.db import UTCDateTime
 from shared.editions import SCHEDULED, schedule_handler
 from shared.events import Handler, apply_job, envelope, publish
 from shared.finalists import finalists_handler
@@ -62,23 +63,33 @@ class VoteMail(NamedTuple):
     claimed_at: dt.datetime | None  # the vote's `mailed_at` when read: queue_mails's claim
 
 
-def read_vote_mail(session: Session, payload: dict) -> VoteMail | None:
-    """The vote's mail, while it still holds a clear address; None when it is gone already
-    (an earlier event of the same vote sent it, or the voters' data were erased)."""
-    row = session.execute(
-        select(Vote.email, Vote.lang, Vote.status, Vote.mailed_at, Edition.title, Finalist.name)
+def read_vote_mails(session: Session, payloads: list[dict]) -> list[VoteMail | None]:
+    """Each vote's mail, while the vote still holds a clear address; None when it is gone
+    already (an earlier event of the same vote sent it, or the voters' data were erased)."""
+    ids = [payload["vote_id"] for payload in payloads]
+    rows = session.execute(
+        select(
+            Vote.id,
+            Vote.email,
+            Vote.lang,
+            Vote.status,
+            Vote.mailed_at,
+            Edition.title,
+            Finalist.name,
+        )
         .join(Edition, Edition.id == Vote.edition_id)
         .outerjoin(
             Finalist, (Finalist.id == Vote.finalist_id) & (Finalist.edition_id == Vote.edition_id)
         )
-        .where(Vote.id == payload["vote_id"], Vote.email.is_not(None))
-    ).first()
-    if row is None:
-        return None
+        .where(Vote.id.in_(ids), Vote.email.is_not(None))
+    ).all()
+    by_id = {row.id: row for row in rows}
+    return [_vote_mail(by_id[vote_id]) if vote_id in by_id else None for vote_id in ids]
+
+
+def _vote_mail(row) -> VoteMail:
     kind = "confirm" if row.status == "unconfirmed" else "already"
-    link = (
-        f"{backends().settings.public_url('voting')}/votes/confirm/{link_token(payload['vote_id'])}"
-    )
+    link = f"{backends().settings.public_url('voting')}/votes/confirm/{link_token(row.id)}"
     return VoteMail(row.email, row.lang, kind, row.title, row.name, link, row.mailed_at)
 
 
@@ -95,19 +106,23 @@ def send_vote_mail(mail: VoteMail) -> None:
     backends().mailer.send(build_message(mail.to, subject, text))
 
 
-def vote_mailed(session: Session, payload: dict, mail: VoteMail) -> None:
-    """Forget the clear address the mail went to (`mailed_at` now says when it went), unless
-    the vote changed since it was read: a person who voted again is due a mail of their own
-    (intake cleared `mailed_at`, queue_mails claimed it anew), an erased one holds none."""
+def votes_mailed(session: Session, sent: list[tuple[dict, VoteMail]]) -> None:
+    """Forget the clear addresses the mails went to (`mailed_at` now says when they went),
+    but not on a vote that changed since it was read: a person who voted again is due a
+    mail of their own (intake cleared `mailed_at`, queue_mails claimed it anew), an erased
+    vote holds no address."""
+    if not sent:
+        return
+    votes = Vote.__table__
     session.execute(
-        update(Vote)
+        update(votes)
         .where(
-            Vote.id == payload["vote_id"],
-            Vote.email.is_not(None),
-            Vote.mailed_at == mail.claimed_at,
+            votes.c.id == bindparam("vote_id"),
+            votes.c.email.is_not(None),
+            votes.c.mailed_at.is_not_distinct_from(bindparam("claimed_at", type_=UTCDateTime)),
         )
-        .values(email=None, mailed_at=utcnow())
-        .execution_options(synchronize_session=False)
+        .values(email=None, mailed_at=utcnow()),
+        [{"vote_id": p["vote_id"], "claimed_at": mail.claimed_at} for p, mail in sent],
     )
 
 
@@ -125,7 +140,7 @@ def list_juror(session: Session, payload: dict) -> None:
 HANDLERS: dict[str, Handler] = {
     SCHEDULED: schedule_handler(Edition),
     FINALISTS_SELECTED: finalists_handler(Edition, Finalist),
-    MAIL_EVENT: MailHandler(read_vote_mail, send_vote_mail, vote_mailed),
+    MAIL_EVENT: MailHandler(read_vote_mails, send_vote_mail, votes_mailed),
     JUROR_LISTED: list_juror,
     PRIVACY_REQUESTED: privacy.handle_request,
 }

@@ -18,7 +18,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from werkzeug.exceptions import Conflict, NotFound
 
-from services.voting import confirmation, finalist_page, receipts, share, votes
+from services.voting import confirmation, finalist_page, limits, receipts, share, votes
 from services.voting.confirmation import Outcome
 from services.voting.models import Edition, Finalist
 from shared.backends import backends
@@ -114,7 +114,7 @@ def vote_again(slug: str):
 
 
 @bp.post("/stemmen/<slug>")
-@votes.limited
+@limits.limited
 def vote(slug: str):
     """Cast the page's vote; then "check your mail", or the form again with what to mend."""
     values = {name: request.form.get(name, "") for name in ("finalist_id", "email")}
