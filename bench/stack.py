@@ -162,7 +162,7 @@ def report(engine: str, result: dict, bare: dict, args) -> bool:
     print(f"{engine}: {args.rate:.0f} votes/s offered for {args.seconds:.0f} s")
     print(f"  votes/s taken {taken:6.0f}   mails/s {mails:6.0f}   confirmations/s {confirmed:5.0f}")
     print(latencies("intake", w.intake) + "\n" + latencies("confirmation", w.confirmations))
-    print(f"  answers other than expected: {dict(w.wrong) or 'none'}")
+    print(f"  answers other than expected: {dict(w.wrong) or 'none'}; given up: {w.given_up}")
     print(f"  backlog drained {result['drain_s']:.1f} s after the load stopped")
     per_vote = {name: s / max(w.taken(), 1) * 1000 for name, s in result["cpu"].items()}
     total = sum(per_vote.values())
@@ -176,7 +176,7 @@ def report(engine: str, result: dict, bare: dict, args) -> bool:
     )
     checks = {
         f"votes/s taken >= {TARGETS['votes_per_s']}": taken >= TARGETS["votes_per_s"] * 0.99,
-        f"intake p99 < {TARGETS['p99_ms']} ms": p99 < TARGETS["p99_ms"],
+        f"intake p99 < {TARGETS['p99_ms']} ms": p99 < TARGETS["p99_ms"] and not w.given_up,
         f"backlog drains within {TARGETS['drain_s']} s": result["drain_s"] <= TARGETS["drain_s"],
         f"CPU per vote <= {TARGETS['cpu_ms']} ms (all {total:.2f})": total <= TARGETS["cpu_ms"],
     }

@@ -4,7 +4,8 @@ their mailed links confirmed, over a fixed set of keep-alive connections.
 Open loop: each vote has its moment (the n-th at n / rate after the start) and is sent then,
 whether or not the answers before it came back. Its latency counts from that moment, so a
 server that falls behind shows its queue in the percentiles, where a closed loop would slow
-down with it and hide the queue. Each vote comes from a network of its own
+down with it and hide the queue; a vote still waiting GIVE_UP seconds after its moment is
+given up (not sent, not taken). Each vote comes from a network of its own
 (X-Forwarded-For, bench/keepalive.py) with an address of its own. The mail folder is read
 as the voters' inboxes: a share of the new mails (chosen by file name) have their link
 opened (GET: the page with its button) and the button pressed (POST with the page's cookie
@@ -29,6 +30,9 @@ from bench.peak_http import BUTTON_FIELD, LINK
 
 POLL = 0.25  # seconds between two readings of the mail folder
 TIMEOUT = 30.0
+# A vote still unsent this long after its moment is given up, as a person gives up on a page
+# that does not answer: a server far behind the rate ends the window in bounded time.
+GIVE_UP = 5.0
 LETTER_DIGITS = {letter: str(digit) for digit, letter in enumerate("abcdefghij")}
 
 
@@ -50,6 +54,7 @@ class Window:
     intake: list[float] = field(default_factory=list)
     confirmations: list[float] = field(default_factory=list)
     wrong: Counter = field(default_factory=Counter)  # (kind, status): answers not expected
+    given_up: int = 0
     mails_before: int = 0
     mails_after: int = 0
     started: float = 0.0
@@ -124,7 +129,9 @@ class Load:
             while True:
                 kind, due, item = await queue.get()
                 try:
-                    if kind == "vote":
+                    if kind == "vote" and time.perf_counter() - due > GIVE_UP:
+                        window.given_up, alive = window.given_up + 1, True
+                    elif kind == "vote":
                         alive = await self._send(
                             reader, writer, self.vote(item), 202, window, "vote"
                         )

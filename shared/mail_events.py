@@ -59,9 +59,20 @@ def deliver(
         return [], {}, []
     with factory.begin() as session:
         seen = applied_ids(session, [event_id for event_id, _ in events])
-        duplicates = sorted(seen)
         fresh = dict(pair for pair in events if pair[0] not in seen)  # one each, in order
         found = _read(session, fresh, handlers)
+    done, failures = _send_all(fresh, found, handlers)
+    with factory.begin() as session:
+        claimed = claim_all(session, done)
+        sent = [(i, ev) for i, ev in done if i in claimed and found[i] is not None]
+        for kind, group in _by_type(sent).items():
+            handlers[kind].sent(session, [(ev["payload"], found[i]) for i, ev in group])
+    return [event_id for event_id, _ in done], failures, sorted(seen)
+
+
+def _send_all(fresh: dict[str, dict], found: dict[str, Any], handlers: dict):
+    """Send each event's mail, no transaction open: the (id, event) pairs done, and why
+    the others failed."""
     done, failures = [], {}
     for event_id, ev in fresh.items():
         context = {"event_id": event_id, "event_type": ev["type"], "source": ev["source"]}
@@ -71,12 +82,7 @@ def deliver(
             failures[event_id] = failure
         else:
             done.append((event_id, ev))
-    with factory.begin() as session:
-        claimed = claim_all(session, done)
-        sent = [(i, ev) for i, ev in done if i in claimed and found[i] is not None]
-        for kind, group in _by_type(sent).items():
-            handlers[kind].sent(session, [(ev["payload"], found[i]) for i, ev in group])
-    return [event_id for event_id, _ in done], failures, duplicates
+    return done, failures
 
 
 def _by_type(events) -> dict[str, list[tuple[str, dict]]]:
