@@ -44,6 +44,7 @@ from shared.db import make_engine
 
 TARGETS = {"votes_per_s": 600, "p99_ms": 100, "drain_s": 5, "cpu_ms": 3}
 DRAIN_WITHIN = 120.0
+START_ATTEMPTS = 3
 QUANTILES = (0.5, 0.95, 0.99)
 
 
@@ -104,9 +105,8 @@ def measure_engine(engine: str, args: argparse.Namespace) -> dict:
     """Start the stack on `engine`, warm it up, load it; its figures."""
     postgres = POSTGRES if engine == "postgresql" else None
     with tempfile.TemporaryDirectory(prefix=f"rv-bench-stack-{engine}-") as folder:
-        stack = Stack(Path(folder), postgres, settings={"TRUSTED_PROXIES": "1"})
+        stack = start_stack(Path(folder), postgres)
         try:
-            stack.start()
             path = f"/api/v1/editions/{DEMO_SLUG}/votes"
             load = Load(stack.ports["voting"], path, finalists(stack), stack.mail_folder)
             load.connections, load.confirm_share = args.connections, args.confirm
@@ -115,6 +115,22 @@ def measure_engine(engine: str, args: argparse.Namespace) -> dict:
             return loaded(engine, stack, load, backlog, args)
         finally:
             stack.stop()
+
+
+def start_stack(folder: Path, postgres: str | None) -> Stack:
+    """A started stack; started anew, on other ports, when one of its processes exited at
+    start (on a busy machine another program may take a port between its choice and the
+    bind)."""
+    for attempt in range(START_ATTEMPTS):
+        stack = Stack(folder / str(attempt), postgres, settings={"TRUSTED_PROXIES": "1"})
+        try:
+            stack.start()
+            return stack
+        except RuntimeError:
+            stack.stop()
+            if attempt == START_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def loaded(engine: str, stack: Stack, load: Load, backlog: Backlog, args) -> dict:
