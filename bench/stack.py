@@ -121,16 +121,17 @@ def start_stack(folder: Path, postgres: str | None) -> Stack:
     """A started stack; started anew, on other ports, when one of its processes exited at
     start (on a busy machine another program may take a port between its choice and the
     bind)."""
-    for attempt in range(START_ATTEMPTS):
+    attempt = 1
+    while True:
         stack = Stack(folder / str(attempt), postgres, settings={"TRUSTED_PROXIES": "1"})
         try:
             stack.start()
             return stack
         except RuntimeError:
             stack.stop()
-            if attempt == START_ATTEMPTS - 1:
+            if attempt == START_ATTEMPTS:
                 raise
-    raise AssertionError("unreachable")
+            attempt += 1
 
 
 def loaded(engine: str, stack: Stack, load: Load, backlog: Backlog, args) -> dict:
