@@ -30,7 +30,7 @@ from werkzeug.serving import make_server
 from services import registry
 from shared import config
 from shared.redis_server import LocalRedis
-from tests import passes
+from tests import ordering, passes
 from tests.databases import Databases
 from tests.factories import issue_token
 from tests.postgres_server import LocalPostgres, binaries
@@ -56,10 +56,11 @@ def pytest_configure(config):
     compile_each_builder_once()
 
 
-def pytest_collection_modifyitems(items):
-    """The slow tests first (a stable sort): under pytest-xdist a long test picked up last
-    would keep one worker busy while the others wait at the end."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+@pytest.hookimpl(trylast=True)  # after -m and -k have deselected: the order of what runs
+def pytest_collection_modifyitems(config, items):
+    """The slow tests first, spread over the pytest-xdist workers (tests/ordering.py)."""
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    items[:] = ordering.slow_first(items, lambda item: item.get_closest_marker("slow"), workers)
 
 
 def pytest_collection_finish(session):
