@@ -31,7 +31,7 @@ from services import registry
 from shared import config
 from shared.redis_server import LocalRedis
 from tests import ordering, passes
-from tests.databases import Databases
+from tests.databases import Databases, create_database
 from tests.factories import issue_token
 from tests.postgres_server import LocalPostgres, binaries
 from tests.url_builders import compile_each_builder_once
@@ -339,7 +339,7 @@ def pg_database(postgres_server):
 
     def new(prefix: str = "rv") -> str:
         name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-        admin.execute(f'CREATE DATABASE "{name}"')
+        create_database(admin, name)
         made.append(name)
         return f"{postgres_server}/{name}"
 
