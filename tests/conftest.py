@@ -60,7 +60,9 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(config, items):
     """The slow tests first, spread over the pytest-xdist workers (tests/ordering.py)."""
     workers = getattr(config, "workerinput", {}).get("workercount", 1)
-    items[:] = ordering.slow_first(items, lambda item: item.get_closest_marker("slow"), workers)
+    items[:] = ordering.slow_first(
+        items, lambda item: item.get_closest_marker("slow"), workers, lambda item: item.path
+    )
 
 
 def pytest_collection_finish(session):

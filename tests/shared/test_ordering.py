@@ -40,27 +40,29 @@ def test_the_slices_are_the_ones_worksteal_hands_out_first(count, workers):
     assert slices(count, workers) == first_slices(count, workers)
 
 
-def test_each_worker_starts_on_its_share_of_the_slow_tests():
-    items = [f"fast{i}" for i in range(20)] + ["slow0", "slow1", "slow2"]
-    ordered = slow_first(items, lambda item: item.startswith("slow"), 2)
-    first, second = ordered[:11], ordered[11:]  # slices(23, 2) == [11, 12]
-    assert first[:2] == ["slow0", "slow2"]
-    assert second[0] == "slow1"
-    assert not any(item.startswith("slow") for item in first[2:] + second[1:])
+def slow(item: str) -> bool:
+    return item.startswith("slow")
+
+
+def module(item: str) -> str:
+    return item.split("::")[0]
+
+
+def test_each_worker_starts_on_its_share_of_the_slow_modules():
+    items = [f"fast{i}" for i in range(20)] + ["slow-a::1", "slow-b::1", "slow-a::2", "slow-c::1"]
+    ordered = slow_first(items, slow, 2, module)
+    first, second = ordered[:12], ordered[12:]  # slices(24, 2) == [12, 12]
+    assert first[:3] == ["slow-a::1", "slow-a::2", "slow-c::1"]
+    assert second[0] == "slow-b::1"
+    assert not any(slow(item) for item in first[3:] + second[1:])
     assert sorted(ordered) == sorted(items)
 
 
 def test_without_workers_the_slow_tests_come_first_in_their_order():
     items = ["a", "slow-b", "c", "slow-d"]
-    assert slow_first(items, lambda item: item.startswith("slow"), 1) == [
-        "slow-b",
-        "slow-d",
-        "a",
-        "c",
-    ]
+    assert slow_first(items, slow, 1, module) == ["slow-b", "slow-d", "a", "c"]
 
 
-def test_more_slow_tests_than_a_slice_holds_are_all_kept():
-    items = ["slow0", "slow1", "slow2", "fast"]
-    ordered = slow_first(items, lambda item: item.startswith("slow"), 3)
-    assert sorted(ordered) == sorted(items)
+def test_a_module_with_more_slow_tests_than_a_slice_holds_keeps_them_all_together():
+    items = ["slow::0", "slow::1", "slow::2", "fast"]
+    assert slow_first(items, slow, 3, module) == items
