@@ -118,7 +118,10 @@ def _confirmed_once(stack: Stack, honest: list[Attempt]):
 
 def _counters_match(stack: Stack):
     counters = query(
-        stack, "voting", "SELECT finalist_id, status, votes FROM vote_counts WHERE votes <> 0"
+        stack,
+        "voting",
+        "SELECT finalist_id, status, sum(votes) FROM vote_counts GROUP BY 1, 2"
+        " HAVING sum(votes) <> 0",
     )
     votes = query(stack, "voting", "SELECT finalist_id, status, count(*) FROM votes GROUP BY 1, 2")
     same = sorted(counters) == sorted(votes)

@@ -1,10 +1,11 @@
-"""The peak scenario's platform: `make run`'s processes (deploy/Procfile) on PostgreSQL.
+"""The benches' platform: `make run`'s processes (deploy/Procfile) on PostgreSQL or SQLite.
 
 Three fresh PostgreSQL databases on the machine's server (created, migrated, dropped at the
-end), a Redis of our own that can be restarted on its port, mail to a folder, and every
-process of deploy/Procfile started here rather than under honcho, which stops everything
-when one process dies: here a killed process is started again, as a supervisor would. The
-faults of the scenario are methods of the stack. The test suite's production rehearsal
+end), or SQLite files in the data folder as `make run` keeps them; a Redis of our own that
+can be restarted on its port, mail to a folder, and every process of deploy/Procfile
+started here rather than under honcho, which stops everything when one process dies: here
+a killed process is started again, as a supervisor would. The faults of the scenario are
+methods of the stack. The test suite's production rehearsal
 (tests/e2e/test_rehearsal.py) runs the same stack, without the demo, with the settings a
 deployment behind a TLS proxy has.
 """
@@ -26,7 +27,7 @@ import psycopg
 
 from services import registry
 from services.nominations.demo import DEMO_SLUG, seed_demo
-from shared.config import SERVICES
+from shared.config import SERVICES, database_url
 from shared.redis_server import LocalRedis, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,20 +41,22 @@ class Stack:
     def __init__(
         self,
         data: Path,
-        postgres: str = POSTGRES,
+        postgres: str | None = POSTGRES,
         settings: dict[str, str] | None = None,
         demo: bool = True,
         appendonly: bool = False,
     ):
-        """settings: environment beside (and over) the stack's own; demo: seed the demo
-        edition and wait for its voting form; appendonly: Redis keeps an append-only file."""
+        """postgres: the server's URL, or None for SQLite files; settings: environment beside
+        (and over) the stack's own; demo: seed the demo edition and wait for its voting form;
+        appendonly: Redis keeps an append-only file."""
         self.data = data
         self.postgres = postgres
         self.settings = settings or {}
         self.demo = demo
         self.redis = LocalRedis(data / "redis", appendonly=appendonly)
         self.ports = {service: free_port() for service in SERVICES}
-        self.databases = {s: f"rv_peak_{s}_{uuid.uuid4().hex[:8]}" for s in SERVICES}
+        named = postgres is not None
+        self.databases = {s: f"rv_peak_{s}_{uuid.uuid4().hex[:8]}" for s in SERVICES if named}
         self.secret = uuid.uuid4().hex + uuid.uuid4().hex
         self.processes: dict[str, subprocess.Popen] = {}
         self.env: dict[str, str] = {}
@@ -66,7 +69,9 @@ class Stack:
         return f"http://127.0.0.1:{self.ports[service]}"
 
     def database_url(self, service: str) -> str:
-        """The PostgreSQL URL of a service's database."""
+        """The URL of a service's database: on PostgreSQL, or its SQLite file."""
+        if self.postgres is None:
+            return database_url(service, self.data)
         return f"{self.postgres}/{self.databases[service]}"
 
     @property
@@ -94,11 +99,15 @@ class Stack:
         for name in list(self.processes):
             self.terminate(name)
         self.redis.stop()
+        if not self.databases:
+            return
         with psycopg.connect(f"{self.postgres}/postgres", autocommit=True) as admin:
             for database in self.databases.values():
                 admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
     def _create_databases(self) -> None:
+        if not self.databases:
+            return
         with psycopg.connect(f"{self.postgres}/postgres", autocommit=True) as admin:
             for database in self.databases.values():
                 admin.execute(f'CREATE DATABASE "{database}"')
@@ -115,7 +124,8 @@ class Stack:
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         }
         for service in SERVICES:
-            env[f"{service.upper()}_DATABASE_URL"] = self.database_url(service)
+            if self.databases:
+                env[f"{service.upper()}_DATABASE_URL"] = self.database_url(service)
             env[f"{service.upper()}_PORT"] = str(self.ports[service])
             env[f"{service.upper()}_PUBLIC_URL"] = self.url(service)
         return env | self.settings

@@ -32,11 +32,11 @@ import time
 import uuid
 from contextlib import closing, contextmanager, suppress
 from pathlib import Path
-from string import ascii_lowercase
 
 import psutil
 from flask import Flask, jsonify
 
+from bench.keepalive import exchange, letters, request_bytes
 from services import registry
 from services.voting.config import load
 from services.voting.jobs import HANDLERS
@@ -65,38 +65,9 @@ def bare_app() -> Flask:
     return app
 
 
-def letters(n: int) -> str:
-    """n written in letters, so that no two voters' addresses share a shape (name1@, name2@)."""
-    return "".join(ascii_lowercase[int(digit)] for digit in str(n))
-
-
-def address_of(n: int) -> str:
-    """A client address whose /24 is the n-th's own (for n < 62,500)."""
-    return f"10.{n % 250}.{(n // 250) % 250}.{n // 62500 % 250 + 1}"
-
-
 def vote_body(finalist_id: str, n: int) -> dict:
     """The n-th voter's vote: a person of their own."""
     return {"finalist_id": finalist_id, "email": f"{letters(n)}@telenet.be"}
-
-
-def request_bytes(method: str, path: str, n: int, body: dict | None = None) -> bytes:
-    head = f"{method} {path} HTTP/1.1\r\nHost: bench\r\nX-Forwarded-For: {address_of(n)}\r\n"
-    data = json.dumps(body).encode() if body is not None else b""
-    if body is not None:
-        head += f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n"
-    return (head + "\r\n").encode() + data
-
-
-async def exchange(reader, writer, request: bytes) -> tuple[int, bytes]:
-    """Send one request on a keep-alive connection; its answer's status and body."""
-    writer.write(request)
-    status_line = await reader.readline()
-    length = 0
-    while (line := await reader.readline()) not in (b"\r\n", b""):
-        if line[:15].lower() == b"content-length:":
-            length = int(line[15:])
-    return int(status_line.split()[1]), await reader.readexactly(length)
 
 
 async def drive(port: int, requests: list[bytes], expected: int) -> dict:
@@ -109,7 +80,7 @@ async def drive(port: int, requests: list[bytes], expected: int) -> dict:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         for request in queue:
             started = time.perf_counter()
-            status, _ = await exchange(reader, writer, request)
+            status = (await exchange(reader, writer, request)).status
             latencies.append(time.perf_counter() - started)
             if status != expected:
                 wrong[status] = wrong.get(status, 0) + 1
@@ -205,7 +176,11 @@ def fill_tally(database: str, ids: list[str]) -> None:
             rows,
         )
         counters = [(edition, finalist, per) for finalist in ids]
-        db.executemany("INSERT INTO vote_counts VALUES (?, ?, 'counted', ?)", counters)
+        db.executemany(
+            "INSERT INTO vote_counts (edition_id, finalist_id, status, shard, votes)"
+            " VALUES (?, ?, 'counted', 0, ?)",
+            counters,
+        )
 
 
 def time_tally(port: int, rounds: int = 50) -> tuple[float, int]:
@@ -218,7 +193,7 @@ def time_tally(port: int, rounds: int = 50) -> tuple[float, int]:
         times = []
         for _ in range(rounds):
             started = time.perf_counter()
-            _, body = await exchange(reader, writer, request)
+            body = (await exchange(reader, writer, request)).body
             times.append(time.perf_counter() - started)
         writer.close()
         return sorted(times), body

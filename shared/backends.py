@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from flask import current_app
 from redis import Redis
 from sqlalchemy import Engine, MetaData
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from shared.config import Settings
-from shared.db import make_engine, make_sessionmaker
+from shared.db import make_engine, make_sessionmaker, read_only
 from shared.events import wake_key, wake_relay_after_commit
 from shared.mail import Mailer
 from shared.queues import connect
@@ -27,6 +27,12 @@ class Backends:
     redis: Redis
     metadata: MetaData
     mailer: Mailer
+    reader: Engine  # for transactions that only read (shared.db.read_only)
+
+    def reading(self) -> Session:
+        """A session that only reads (a page, a check): on SQLite it holds no write lock,
+        however long the page takes to render."""
+        return self.sessions(bind=self.reader)
 
 
 def make_backends(settings: Settings, metadata: MetaData) -> Backends:
@@ -36,7 +42,8 @@ def make_backends(settings: Settings, metadata: MetaData) -> Backends:
     redis = connect(settings.redis_url)
     wake_relay_after_commit(sessions, redis, wake_key(settings.queue_prefix, settings.service))
     flag_after_commit(sessions, redis, flag_key(settings.queue_prefix, settings.service))
-    return Backends(settings, engine, sessions, redis, metadata, Mailer(settings.mail_url))
+    mailer = Mailer(settings.mail_url)
+    return Backends(settings, engine, sessions, redis, metadata, mailer, read_only(engine))
 
 
 def backends() -> Backends:

@@ -18,8 +18,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from shared.sqlite_writer import WriterLockedConnection
+
 SQLITE_MMAP_BYTES = 256 * 2**20
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+READ_ONLY = "rv_read_only"
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -63,9 +66,8 @@ def make_engine(url: str) -> Engine:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
         _ensure_folder(url)
-        engine = create_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
-        )
+        connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "factory": WriterLockedConnection}
+        engine = create_engine(url, connect_args=connect_args, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -103,8 +105,21 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def _sqlite_begin(connection) -> None:
     # IMMEDIATE takes the write lock up front: several processes write one file, and a
-    # deferred transaction that reads first could otherwise fail with SQLITE_BUSY on upgrade.
+    # deferred transaction that reads first could otherwise fail with SQLITE_BUSY on upgrade;
+    # first it waits for its turn in the kernel (shared/sqlite_writer.py), not asleep.
+    # A transaction that only reads (`read_only`) begins DEFERRED: in WAL mode it then
+    # neither waits for the writer nor keeps it waiting while a page renders.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+        return
+    connection.connection.dbapi_connection.take_writer()
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def read_only(engine: Engine) -> Engine:
+    """The engine for transactions that only read (pages, the checks before a write): on
+    SQLite they take no write lock. Writing through it on SQLite may fail with SQLITE_BUSY."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -16,16 +16,17 @@ from collections.abc import Callable, Iterable
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import get_current_job
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared import logs
-from shared.db import dialect_insert
-from shared.models import AppliedEvent, OutboxEvent, utcnow
+from shared.applied import applied_ids, claim
+from shared.mail_events import MailHandler, deliver
+from shared.models import OutboxEvent, utcnow
 from shared.schemas.events import EnvelopeSchema
 
-Handler = Callable[[Session, dict], None]
+Handler = Callable[[Session, dict], None] | MailHandler
 ENVELOPE = EnvelopeSchema()
 _WAKE_FLAG = "rv_outbox_written"
 # The consumer's database is away or locked: no event is at fault, the batch is tried again.
@@ -91,23 +92,38 @@ class EventsNotApplied(Exception):
 
 
 def consume(factory: sessionmaker, envelopes: list[dict], handlers: dict[str, Handler]) -> dict:
-    """Apply a batch of events exactly once each, in one transaction with a savepoint each.
+    """Apply a batch of events exactly once each, in one transaction with a savepoint each;
+    the events that send a mail are applied after it, none of them inside a transaction
+    (shared/mail_events.py).
 
     An event that fails is rolled back alone, so it cannot block the others; the batch is
     committed and then raises EventsNotApplied, which sends the failed ones to rq's failed
     registry through their own retried jobs (see shared/relay.py).
     """
-    events = [ENVELOPE.load(e) for e in envelopes]
-    ids = [str(e["id"]) for e in events]
+    mails, others = [], []
+    for ev in map(ENVELOPE.load, envelopes):
+        sends = isinstance(handlers.get(ev["type"]), MailHandler)
+        (mails if sends else others).append((str(ev["id"]), ev))
+    applied, failures, duplicates = _apply_in_transaction(factory, others, handlers)
+    mailed, mail_failures, mail_duplicates = deliver(factory, mails, handlers)
+    failures |= mail_failures
+    if failures:
+        raise EventsNotApplied(failures)
+    return {"applied": applied + mailed, "duplicates": sorted(duplicates + mail_duplicates)}
+
+
+def _apply_in_transaction(factory: sessionmaker, events: list[tuple[str, dict]], handlers: dict):
+    """Apply (event id, event) pairs in one transaction: the ids applied, the failures, the
+    ids applied before."""
     applied, failures = [], {}
+    if not events:
+        return applied, failures, []
     with factory.begin() as session:
-        seen = set(
-            session.scalars(select(AppliedEvent.event_id).where(AppliedEvent.event_id.in_(ids)))
-        )
+        seen = applied_ids(session, [event_id for event_id, _ in events])
         duplicates = sorted(seen)
         if duplicates:
             log.info("events applied before, skipped", extra={"event_ids": duplicates})
-        for ev, event_id in zip(events, ids, strict=True):
+        for event_id, ev in events:
             if event_id in seen:
                 continue
             seen.add(event_id)
@@ -118,9 +134,7 @@ def consume(factory: sessionmaker, envelopes: list[dict], handlers: dict[str, Ha
                 failures[event_id] = failure
             else:
                 applied.append(event_id)
-    if failures:
-        raise EventsNotApplied(failures)
-    return {"applied": applied, "duplicates": duplicates}
+    return applied, failures, duplicates
 
 
 def apply_job(factory: sessionmaker, envelopes: list[dict], handlers: dict[str, Handler]) -> dict:
@@ -165,21 +179,10 @@ def _apply_one(session: Session, ev: dict, event_id: str, handlers: dict[str, Ha
     if handler is None:
         raise LookupError(f"no handler for event type {ev['type']!r}")
     with session.begin_nested():
-        if not _claim(session, ev, event_id):
+        # Recorded before the handler runs: a second delivery at the same moment waits on
+        # this row, then finds it taken, so the handler runs once.
+        if not claim(session, ev, event_id):
             return False
         handler(session, ev["payload"])
         session.flush()
     return True
-
-
-def _claim(session: Session, ev: dict, event_id: str) -> bool:
-    """Record the event as applied before its handler runs. A worker given the same event at
-    the same moment (a batch sent again while its first delivery still runs) waits on this
-    row until the first commits, then finds it taken: the handler, which may send a mail,
-    runs once. Whether the row was ours."""
-    insert = dialect_insert(session.get_bind().dialect.name)(AppliedEvent.__table__)
-    row = {"event_id": event_id, "type": ev["type"], "source": ev["source"]}
-    claimed = session.execute(
-        insert.values(row).on_conflict_do_nothing().returning(AppliedEvent.event_id)
-    )
-    return claimed.first() is not None

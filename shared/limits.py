@@ -17,8 +17,11 @@ import functools
 import ipaddress
 import math
 import time
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask.logging import default_handler
 from flask_limiter import Limiter
 from limits import parse
@@ -83,6 +86,103 @@ def mail_allowed(limit: str, recipient: str) -> bool:
     settings = backends().settings
     mailbox = mailbox_key(settings, recipient)  # Redis holds no address, nor its hash
     return limiter.limiter.hit(_parsed(limit), "mail-to", settings.queue_prefix, mailbox)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One limit (limits' notation) on one key, as a view's shared limit counts it: its
+    scope and key function's value. A gate is counted like a limit, but is never refused:
+    within it, the next check is skipped; past it, the next check applies."""
+
+    limit: str
+    scope: str
+    key: str
+    gate: bool = False
+
+    def identifiers(self) -> tuple[str, ...]:
+        """The identifiers flask-limiter counts a shared limit under (prefix, key, scope)."""
+        return (current_app.config["RATELIMIT_KEY_PREFIX"], self.key, self.scope)
+
+
+# limits' sliding window counter (its acquire_sliding_window.lua), for several limits in one
+# call: each limit's previous and current window keys, its amount, window and mode.
+_ACQUIRE_EACH = """
+local function acquire(previous, current, limit, expiry)
+    local ttl = tonumber(redis.call('pttl', current))
+    if ttl > 0 and ttl < expiry then
+        redis.call('rename', current, previous)
+        redis.call('set', current, 0, 'PX', ttl + expiry)
+    end
+    local previous_count = tonumber(redis.call('get', previous)) or 0
+    local previous_ttl = math.max(tonumber(redis.call('pttl', previous)) or 0, 0)
+    local current_count = tonumber(redis.call('get', current)) or 0
+    if math.floor(previous_count * previous_ttl / expiry) + current_count + 1 > limit then
+        return false
+    end
+    if redis.call('exists', current) == 1 then
+        redis.call('incrby', current, 1)
+    else
+        redis.call('set', current, 1, 'PX', expiry * 2)
+    end
+    return true
+end
+local skip = false
+for i = 1, #ARGV / 3 do
+    local limit, mode = tonumber(ARGV[3 * i - 2]), ARGV[3 * i]
+    local expiry = tonumber(ARGV[3 * i - 1]) * 1000
+    if skip then
+        skip = false
+    else
+        local acquired = acquire(KEYS[2 * i - 1], KEYS[2 * i], limit, expiry)
+        if mode == 'gate' then
+            skip = acquired
+        elseif not acquired then
+            return i
+        end
+    end
+end
+return 0
+"""
+
+
+def first_refused(checks: Sequence[Check]) -> Check | None:
+    """Count one hit on each check in order, in one Redis round trip, and stop at the first
+    refused: that one (the checks before it stay counted, as flask-limiter counts them), or
+    None when every one lets it through. The keys and the algorithm are those of
+    flask-limiter's sliding window counters on Redis, so a limit counted here and one
+    counted by the limiter are the same counter. Raises RedisError when Redis fails."""
+    storage = limiter.storage
+    keys: list[str] = []
+    args: list[int | str] = []
+    for check in checks:
+        item = _parsed(check.limit)
+        key = item.key_for(*check.identifiers())
+        # The storage's own key layout: {key} for the current window, {key}/-1 the previous.
+        keys += [storage.prefixed_key(storage._previous_window_key(key))]
+        keys += [storage.prefixed_key(storage._current_window_key(key))]
+        args += [item.amount, item.get_expiry(), "gate" if check.gate else "limit"]
+    refused = _acquire_each(storage)(keys, args)
+    return checks[refused - 1] if refused else None
+
+
+_SCRIPTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _acquire_each(storage):
+    """The script registered on a storage's Redis client (sent once, then run by its hash)."""
+    if storage not in _SCRIPTS:
+        _SCRIPTS[storage] = storage.get_connection().register_script(_ACQUIRE_EACH)
+    return _SCRIPTS[storage]
+
+
+def seconds_until_free(check: Check) -> int:
+    """How many seconds until a refused check lets one through (Retry-After)."""
+    item = _parsed(check.limit)
+    try:
+        wait = limiter.limiter.get_window_stats(item, *check.identifiers()).reset_time - time.time()
+    except RedisError:  # Redis went away just now: the whole window is a safe answer
+        wait = item.get_expiry()
+    return max(math.ceil(wait), 1)
 
 
 def in_fallback() -> bool:

@@ -26,8 +26,11 @@ class LinkUsed(LinkInvalid):
 
 def _serializer(purpose: str, secret: str | None = None) -> URLSafeTimedSerializer:
     # Signs with the current key (the last); reads with it or any earlier key still accepted.
+    # With `secret` given no app is needed (bench/votes.py signs links outside any app).
+    if secret:
+        return URLSafeTimedSerializer([secret], salt=f"rv.{purpose}")
     config = current_app.config
-    keys = [secret] if secret else [*config["SECRET_KEY_FALLBACKS"], config["SECRET_KEY"]]
+    keys = [*config["SECRET_KEY_FALLBACKS"], config["SECRET_KEY"]]
     return URLSafeTimedSerializer(keys, salt=f"rv.{purpose}")
 
 

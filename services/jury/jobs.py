@@ -3,15 +3,15 @@
 `edition.scheduled` keeps the edition's replica (seeding the default criteria the first
 time), `finalists.selected` the finalists (and the conflict-of-interest hints),
 `mail.juror_login` sends a login link, `mail.juror_reminder` a reminder (mail is never sent
-inside a web request). The relay runs PERIODIC every second.
+inside a web request, nor inside a transaction: each is read, then sent,
+shared/mail_events.py). The relay runs PERIODIC every second.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import render_template
-from flask_babel import force_locale, format_timedelta, gettext
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,8 +28,8 @@ from shared.backends import backends
 from shared.editions import SCHEDULED, schedule_handler
 from shared.events import Handler, apply_job
 from shared.finalists import finalists_handler
-from shared.mail import build_message
 from shared.outbox_pruning import prune_acked
+from shared.prepared_mail import PreparedMail, prepared_mail_handler
 from shared.schemas.contest import FINALISTS_SELECTED
 from shared.schemas.privacy import PRIVACY_REQUESTED
 from shared.scrubbing import scrub_log
@@ -44,20 +44,22 @@ def apply_schedule(session: Session, payload: dict) -> None:
     seed_defaults(session, session.scalar(select(Edition).where(Edition.slug == payload["slug"])))
 
 
-def send_login_mail(session: Session, payload: dict) -> None:
-    """Mail a juror their login link, in their language."""
+def login_mail(session: Session, payload: dict) -> PreparedMail | None:
+    """A juror's mail with their login link, in their language (None: the juror was removed
+    since)."""
     link = session.get(LoginLink, payload["link_id"])
     if link is None:
-        return  # the juror was removed since
+        return None
     juror = session.get(Juror, link.juror_id)
     settings = backends().settings
-    url = f"{settings.public_url('jury')}/login/{link_token(link)}"
-    valid = dt.timedelta(seconds=settings.jury_login_link_max_age)
-    with force_locale(juror.lang):
-        context = {"juror": juror, "edition": session.get(Edition, juror.edition_id)}
-        text = render_template("mail/login.txt", url=url, valid=format_timedelta(valid), **context)
-        subject = gettext("Je aanmeldlink voor de jury van Radicale Vernieuwers")
-    backends().mailer.send(build_message(juror.email, subject, text))
+    context = {
+        "juror": juror,
+        "edition": session.get(Edition, juror.edition_id),
+        "url": f"{settings.public_url('jury')}/login/{link_token(link)}",
+        "valid": dt.timedelta(seconds=settings.jury_login_link_max_age),
+    }
+    subject = lazy_gettext("Je aanmeldlink voor de jury van Radicale Vernieuwers")
+    return PreparedMail(juror.email, juror.lang, subject, "mail/login.txt", context)
 
 
 _apply_finalists = finalists_handler(Edition, Finalist)
@@ -71,27 +73,29 @@ def apply_finalists(session: Session, payload: dict) -> None:
     conflicts.refresh(session, edition)
 
 
-def send_reminder_mail(session: Session, payload: dict) -> None:
-    """Mail a juror a reminder with its fresh login link, in their language."""
+def reminder_mail(session: Session, payload: dict) -> PreparedMail | None:
+    """A juror's reminder with its fresh login link, in their language (None: the juror was
+    removed since)."""
     reminder = session.get(Reminder, payload["reminder_id"])
     link = reminder and session.get(LoginLink, reminder.link_id)
     if link is None:
-        return  # the juror was removed since
+        return None
     juror = session.get(Juror, reminder.juror_id)
-    edition = session.get(Edition, juror.edition_id)
-    url = f"{backends().settings.public_url('jury')}/login/{link_token(link)}"
-    with force_locale(juror.lang):
-        context = {"juror": juror, "edition": edition, "reminder": reminder}
-        text = render_template("mail/reminder.txt", url=url, **context)
-        subject = gettext("Herinnering: de jury van Radicale Vernieuwers sluit binnenkort")
-    backends().mailer.send(build_message(juror.email, subject, text))
+    context = {
+        "juror": juror,
+        "edition": session.get(Edition, juror.edition_id),
+        "reminder": reminder,
+        "url": f"{backends().settings.public_url('jury')}/login/{link_token(link)}",
+    }
+    subject = lazy_gettext("Herinnering: de jury van Radicale Vernieuwers sluit binnenkort")
+    return PreparedMail(juror.email, juror.lang, subject, "mail/reminder.txt", context)
 
 
 HANDLERS: dict[str, Handler] = {
     SCHEDULED: apply_schedule,
     FINALISTS_SELECTED: apply_finalists,
-    MAIL_LOGIN: send_login_mail,
-    MAIL_REMINDER: send_reminder_mail,
+    MAIL_LOGIN: prepared_mail_handler(login_mail),
+    MAIL_REMINDER: prepared_mail_handler(reminder_mail),
     PRIVACY_REQUESTED: handle_request,
 }
 PERIODIC = (close_due, remind_due, erase_jurors_due, prune_acked, scrub_log)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from flask_babel import get_locale
 
-from services.voting import tally, votes
+from services.voting import limits, tally, votes
 from services.voting.models import Edition
 from shared.auth import authenticate
 from shared.backends import backends
@@ -22,7 +22,7 @@ TALLY = TallySchema()
 
 
 @bp.post("/editions/<slug>/votes")
-@votes.limited
+@limits.limited
 def post_vote(slug: str):
     """Cast a vote; a mail with a confirmation link follows. The answer is the same for a
     person who voted before (their mail tells them), so it reveals nothing about an address.

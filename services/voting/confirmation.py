@@ -78,7 +78,7 @@ def check(token: str, now: dt.datetime | None = None) -> Outcome | None:
     None when it would confirm the vote, else the outcome that stops it. Raises
     LinkExpired or LinkInvalid."""
     vote_id = read_token(PURPOSE, token, max_age=backends().settings.vote_link_max_age)
-    with backends().engine.connect() as connection:
+    with backends().reader.connect() as connection:
         vote = connection.execute(VOTE, {"id": vote_id}).first()
     return _refusal(vote, now or utcnow())
 
@@ -121,7 +121,8 @@ def confirm_vote(connection: Connection, vote_id: str, now: dt.datetime | None =
     params["receipt"] = receipts.new_receipt()
     if connection.execute(MOVE, params).rowcount == 0:
         return Outcome.ALREADY  # another click moved it meanwhile (PostgreSQL: no file lock)
-    tally.shift(connection, vote.edition_id, vote.finalist_id, "unconfirmed", status)
+    shard = tally.shard_of(vote_id)
+    tally.shift(connection, vote.edition_id, vote.finalist_id, "unconfirmed", status, shard)
     return Outcome(status)
 
 

@@ -36,7 +36,7 @@ def key_of(slug: str) -> str | None:
     """The key of the edition `slug` (None for an unknown edition or one without a key)."""
     cache = (str(backends().engine.url), slug)
     if cache not in _KEYS:
-        with backends().sessions() as session:
+        with backends().reading() as session:
             edition = session.scalar(select(Edition).where(Edition.slug == slug))
         if edition is None:
             return None  # not cached: the edition may arrive by event any moment

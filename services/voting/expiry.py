@@ -30,18 +30,17 @@ def expire_due(session: Session, now: dt.datetime | None = None) -> int:
     cutoff = (now or utcnow()) - dt.timedelta(seconds=backends().settings.vote_link_max_age)
     gone = Counter()
     for edition_id in session.scalars(select(Edition.id)).all():  # the index leads by edition
-        gone.update(
-            session.execute(
-                delete(Vote)
-                .where(
-                    Vote.edition_id == edition_id,
-                    Vote.status == "unconfirmed",
-                    Vote.created_at <= cutoff,
-                )
-                .returning(Vote.edition_id, Vote.finalist_id)
-                .execution_options(synchronize_session=False)
-            ).all()
+        rows = session.execute(
+            delete(Vote)
+            .where(
+                Vote.edition_id == edition_id,
+                Vote.status == "unconfirmed",
+                Vote.created_at <= cutoff,
+            )
+            .returning(Vote.edition_id, Vote.finalist_id, Vote.id)
+            .execution_options(synchronize_session=False)
         )
-    for (edition_id, finalist_id), count in gone.items():
-        tally.add(session.connection(), edition_id, finalist_id, "unconfirmed", -count)
+        gone.update((edition, finalist, tally.shard_of(vote)) for edition, finalist, vote in rows)
+    changes = [(e, f, "unconfirmed", shard, -n) for (e, f, shard), n in gone.items()]
+    tally.add_each(session.connection(), changes)
     return gone.total()

@@ -2,8 +2,8 @@
 
 A person is the keyed hash of their normalised e-mail address; the clear address is kept
 only until the confirmation mail has gone out. Counts per finalist and status are kept in
-`vote_counts`, changed in the same transaction as the votes they count, so the tally never
-scans the votes.
+`vote_counts` (in shards, so that votes for one finalist do not wait on one row), changed
+in the same transaction as the votes they count, so the tally never scans the votes.
 """
 
 from __future__ import annotations
@@ -115,7 +115,8 @@ class Vote(Base):
 
 
 class VoteCount(Base):
-    """How many votes of an edition are in a status, per finalist: the tally's source."""
+    """How many votes of an edition are in a status, per finalist, in one shard of the
+    counter: the tally's source, which adds the shards up (tally.py)."""
 
     __tablename__ = "vote_counts"
 
@@ -124,6 +125,7 @@ class VoteCount(Base):
     )
     finalist_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     status: Mapped[str] = mapped_column(String(12), primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True, server_default=text("0"))
     votes: Mapped[int] = mapped_column(Integer, default=0)
 
 

@@ -61,7 +61,7 @@ def receipt_of_link(token: str, purpose: str) -> Receipt | None:
     query = select(Vote.receipt, Edition.slug).where(
         Vote.id == vote_id, Edition.id == Vote.edition_id, Vote.receipt.is_not(None)
     )
-    with backends().sessions() as session:
+    with backends().reading() as session:
         row = session.execute(query).first()
     return Receipt(*row) if row else None
 

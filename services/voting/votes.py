@@ -1,4 +1,5 @@
-"""Vote intake: where a vote is limited, checked and stored, the same for the API and the page.
+"""Vote intake: where a vote is checked and stored, the same for the API and the page (its
+limits: services/voting/limits.py).
 
 A new person's vote is stored `unconfirmed` with its clear address, which stays only until
 the confirmation mail has gone (services/voting/jobs.py). A person who votes again gets the
@@ -15,109 +16,41 @@ The vote row is its own mail's outbox: a vote holding an address and no `mailed_
 mail, which the relay's periodic duty (`queue_mails` in services/voting/jobs.py) hands to the
 event bus within about a second. So intake writes the vote and its counter, nothing else:
 one INSERT ... SELECT checks the edition's window and the finalist and stores the vote, one
-upsert counts it.
+upsert counts it (in the counter shard its id picks: tally.py). A vote that stores nothing
+(refused, or a repeat) is read and limited outside that transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import functools
-import os
-import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import g
-from limits import parse
 from marshmallow import ValidationError
-from redis.exceptions import RedisError
 from sqlalchemy import JSON, Boolean, Connection, Float, String, bindparam, select, update
 from werkzeug.exceptions import Conflict, NotFound
 
-from services.voting import tally
-from services.voting.config import VotingSettings
+from services.voting import limits, tally
 from services.voting.edition_keys import key_of, person_in
 from services.voting.models import Edition, Finalist, Vote
 from shared.backends import backends
 from shared.db import UTCDateTime, dialect_insert
-from shared.limits import client_address, client_network, in_fallback, limiter
+from shared.limits import client_network
 from shared.models import utcnow
 from shared.people import identify
 
 VOTES = Vote.__table__
-_SQLITE_WRITER = threading.Lock()
-_LOCK_FILES: dict[str, int] = {}
-
-
-def limited(view):
-    """Apply vote intake's limits to a view; the API and the page share their counters. The
-    overall ceiling spares networks within their share (`_within_share`)."""
-    shared = (
-        ("vote_limit_address", "vote-address", client_address, None),
-        ("vote_limit_network", "vote-network", client_network, None),
-        ("vote_limit_overall", "vote-all", lambda: "all", _within_share),
-        ("vote_limit_fallback", "vote-process", lambda: "process", _alive),
-    )
-    for setting, scope, key, exempt_when in shared:
-        limit = functools.partial(_setting, setting)
-        view = limiter.shared_limit(limit, scope=scope, key_func=key, exempt_when=exempt_when)(view)
-    return view
-
-
-def _setting(name: str) -> str:
-    return getattr(backends().settings, name)
-
-
-def _alive() -> bool:
-    return not in_fallback()
-
-
-def _within_share() -> bool:
-    """Whether the client's network is within its share of intake (`vote_limit_share`), and
-    so not subject to the overall ceiling: a source that spends more than its share meets
-    the ceiling, the others never do, so no flood can lock honest voters out. Counted once
-    a request; Redis failing between the limiter's checks counts as within."""
-    if "vote_within_share" not in g:
-        s: VotingSettings = backends().settings
-        try:
-            g.vote_within_share = limiter.limiter.hit(
-                _parsed(s.vote_limit_share), "vote-share", s.queue_prefix, client_network()
-            )
-        except RedisError:
-            g.vote_within_share = True
-    return g.vote_within_share
 
 
 @contextmanager
 def write_transaction() -> Iterator[Connection]:
     """A transaction that writes, on a Core connection (the hot path has no use for the ORM's
-    unit of work). On SQLite one writer holds the file at a time and the others poll for it
-    with growing sleeps (1, 2, 5, 10 ... 100 ms), so a campaign peak would spend its time
-    asleep: here intake and confirmation queue instead on a lock file beside the database
-    (and, within a process, on a lock of their own), and the kernel hands the file on at
-    once. PostgreSQL needs no such thing."""
-    engine = backends().engine
-    if engine.dialect.name != "sqlite":
-        with engine.begin() as connection:
-            yield connection
-        return
-    with _SQLITE_WRITER, _file_lock(engine.url.database), engine.begin() as connection:
+    unit of work). On SQLite it waits for the writer in the kernel's queue, with every other
+    writer of the file (shared/sqlite_writer.py)."""
+    with backends().engine.begin() as connection:
         yield connection
-
-
-@contextmanager
-def _file_lock(database: str) -> Iterator[None]:
-    """Hold the lock file of a SQLite database, opened once per process."""
-    fd = _LOCK_FILES.get(database)
-    if fd is None:
-        fd = _LOCK_FILES[database] = os.open(f"{database}.writer", os.O_RDWR | os.O_CREAT, 0o600)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    try:
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def open_edition(connection: Connection, slug: str, finalist_id: str, now: dt.datetime) -> int:
@@ -168,11 +101,15 @@ def take_vote(
     with write_transaction() as connection:
         stored = connection.execute(_insert_vote(connection.dialect.name), row).first()
         if stored is not None:
-            tally.add(connection, stored.edition_id, row["finalist_id"], "unconfirmed", 1)
+            shard = tally.shard_of(row["id"])
+            tally.add(connection, stored.edition_id, row["finalist_id"], "unconfirmed", 1, shard)
             return
-        # Nothing stored: the edition, its window or the finalist refuse it, or a repeat.
+    # Nothing stored: the edition, its window or the finalist refuse it, or a repeat. Read and
+    # count it outside the writer, which waits for no one's Redis round trip.
+    with backends().reader.connect() as connection:
         edition_id = open_edition(connection, slug, row["finalist_id"], row["now"])
-        if _mail_allowed(person.hash):
+    if limits.mail_allowed_again(person.hash):
+        with write_transaction() as connection:
             _vote_again(connection, edition_id, row)
 
 
@@ -252,23 +189,6 @@ def _vote_again(connection: Connection, edition_id: int, row: dict) -> None:
         .values(**values)
     )
     if moved.rowcount and changed:
-        tally.add(connection, edition_id, earlier.finalist_id, "unconfirmed", -1)
-        tally.add(connection, edition_id, row["finalist_id"], "unconfirmed", 1)
-
-
-@functools.cache
-def _parsed(limit: str):
-    return parse(limit)
-
-
-def _mail_allowed(person: str) -> bool:
-    """Count a mail sent again to a person; False past `vote_limit_person` (a new person's
-    first mail always goes, uncounted: the hot path of a peak makes no call for it). Redis
-    failing between the view's own limit checks and this one lets the mail go."""
-    s: VotingSettings = backends().settings
-    try:
-        return limiter.limiter.hit(
-            _parsed(s.vote_limit_person), "vote-person", s.queue_prefix, person
-        )
-    except RedisError:
-        return True
+        old, new = tally.shard_of(earlier.id), tally.shard_of(row["id"])
+        changes = [(earlier.finalist_id, old, -1), (row["finalist_id"], new, 1)]
+        tally.add_each(connection, [(edition_id, f, "unconfirmed", s, n) for f, s, n in changes])

@@ -18,7 +18,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from werkzeug.exceptions import Conflict, NotFound
 
-from services.voting import confirmation, finalist_page, receipts, share, votes
+from services.voting import confirmation, finalist_page, limits, receipts, share, votes
 from services.voting.confirmation import Outcome
 from services.voting.models import Edition, Finalist
 from shared.backends import backends
@@ -41,7 +41,7 @@ HONEYPOT = "website"
 def home():
     """The voting page of the edition whose voting is open now (or a notice that none is)."""
     now = utcnow()
-    with backends().sessions() as session:
+    with backends().reading() as session:
         edition = session.scalar(
             select(Edition)
             .where(Edition.voting_open <= now, Edition.voting_close > now)
@@ -90,7 +90,7 @@ def finalist(slug: str, key: str):
     """A finalist's own page (by id or short name): its picture and story, the voting form
     with it chosen, a share block and preview tags; 404 before voting opens."""
     now = utcnow()
-    with backends().sessions() as session:
+    with backends().reading() as session:
         edition = edition_or_404(session, Edition, slug)
         finalists = finalists_of(session, Finalist, edition.id)
         chosen = share.find(finalists, key)
@@ -114,7 +114,7 @@ def vote_again(slug: str):
 
 
 @bp.post("/stemmen/<slug>")
-@votes.limited
+@limits.limited
 def vote(slug: str):
     """Cast the page's vote; then "check your mail", or the form again with what to mend."""
     values = {name: request.form.get(name, "") for name in ("finalist_id", "email")}
@@ -147,7 +147,7 @@ def _form_seconds() -> float:
 
 def _invalid(slug: str, values: dict, messages: dict):
     errors = {name: _message(name) for name in messages}
-    with backends().sessions() as session:
+    with backends().reading() as session:
         return _form(session, edition_or_404(session, Edition, slug), values, errors, 422)
 
 

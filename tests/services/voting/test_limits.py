@@ -5,6 +5,10 @@ a per-process fallback when Redis is away."""
 from __future__ import annotations
 
 import pytest
+from limits import parse
+from redis import Redis
+
+from shared.limits import Check, first_refused, limiter
 
 
 def votes_until_limited(voting, count: int, ip_of, **headers) -> list[int]:
@@ -144,3 +148,37 @@ def test_the_switch_to_the_fallback_is_logged_once(without_redis, caplog):
     switches = [r for r in caplog.records if "falling back to in-memory" in r.getMessage()]
     assert len(switches) == 1
     assert switches[0].levelname == "WARNING"
+
+
+def test_one_vote_s_limits_take_one_redis_round_trip(make_voting, own_redis):
+    voting = make_voting(redis_url=own_redis.url, ratelimit_storage_url=own_redis.url)
+    assert voting.vote("an.peeters@telenet.be", ip="10.0.0.1").status_code == 202
+    redis = Redis.from_url(own_redis.url)
+    before = redis.info("commandstats")
+    assert voting.vote("jan.janssens@telenet.be", ip="10.0.1.1").status_code == 202
+    after = redis.info("commandstats")
+    calls = {
+        name: stats["calls"] - before.get(name, {}).get("calls", 0) for name, stats in after.items()
+    }
+    issued = {name.removeprefix("cmdstat_") for name, n in calls.items() if n} - {"info"}
+    # Redis counts the commands a script runs too: those are the sliding windows' own.
+    assert calls["cmdstat_evalsha"] == 1
+    assert issued <= {"evalsha", "pttl", "get", "exists", "set", "incrby", "rename"}
+
+
+def test_a_limit_counted_in_one_trip_and_by_the_limiter_is_one_counter(voting):
+    check = Check("2/minute", "vote-address", "10.0.0.7")
+    with voting.app.test_request_context():
+        assert limiter.limiter.hit(parse(check.limit), *check.identifiers())
+        assert first_refused([check]) is None
+        assert first_refused([check]) == check
+        assert not limiter.limiter.test(parse(check.limit), *check.identifiers())
+
+
+def test_within_its_gate_the_next_check_is_skipped_and_past_it_applies(voting):
+    gate = Check("1/minute", "vote-share", "10.0.0.0/24", gate=True)
+    ceiling = Check("1/minute", "vote-all", "all")
+    with voting.app.test_request_context():
+        assert first_refused([gate, ceiling]) is None  # within the gate: not counted
+        assert first_refused([gate, ceiling]) is None  # past it: the ceiling's one
+        assert first_refused([gate, ceiling]) == ceiling

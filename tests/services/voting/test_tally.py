@@ -3,7 +3,13 @@ staff only unless the edition's tally is public."""
 
 from __future__ import annotations
 
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from string import ascii_lowercase
+
+import pytest
+from sqlalchemy import text
 
 from services.voting import tally
 from services.voting.models import Vote
@@ -77,3 +83,47 @@ def test_a_public_tally_needs_no_token(make_voting):
 def test_an_unknown_edition_has_no_tally(voting, staff):
     url = "/api/v1/editions/nope/tally"
     assert voting.app.test_client().get(url, headers=staff).status_code == 404
+
+
+def test_votes_for_one_finalist_cast_at_once_are_each_counted(voting, staff):
+    voters = 24
+    start = threading.Barrier(voters)
+
+    def vote(n: int) -> int:
+        start.wait()
+        return voting.vote(f"stemmer.{letters(n)}@telenet.be", ip=f"10.9.{n}.1").status_code
+
+    with ThreadPoolExecutor(voters) as pool:
+        assert list(pool.map(vote, range(voters))) == [202] * voters
+    assert len(voting.votes()) == voters
+    assert voting.tally(staff)["unconfirmed"] == voters
+
+
+@pytest.mark.postgresql_only
+def test_a_vote_for_a_finalist_waits_for_no_other_uncommitted_vote_for_it(voting):
+    engine = voting.app.extensions["rv"].engine
+    edition_id, finalist = voting.edition().id, voting.finalist_ids[0]
+    first, second = ids_in_two_shards()
+    with engine.begin() as pending:  # a vote counted, its transaction not yet committed
+        tally.add(pending, edition_id, finalist, "unconfirmed", 1, tally.shard_of(first))
+        with engine.begin() as other:
+            other.execute(text("SET LOCAL lock_timeout = '1s'"))
+            tally.add(other, edition_id, finalist, "unconfirmed", 1, tally.shard_of(second))
+    with voting.app.extensions["rv"].sessions() as session:
+        assert tally.tally(session, voting.edition())["unconfirmed"] == 2
+
+
+def letters(n: int) -> str:
+    """n in letters: addresses of one shape each (no digits), so no fraud signal joins them."""
+    return "".join(ascii_lowercase[int(digit)] for digit in str(n))
+
+
+def ids_in_two_shards() -> tuple[str, str]:
+    """Two vote ids whose counters are in different shards."""
+    first = str(uuid.uuid4())
+    second = next(
+        vote_id
+        for vote_id in (str(uuid.uuid4()) for _ in range(1000))
+        if tally.shard_of(vote_id) != tally.shard_of(first)
+    )
+    return first, second
