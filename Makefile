@@ -19,7 +19,7 @@ APT_INSTALL = $(SUDO) apt-get install -y --no-install-recommends $(1) || \
 TEST_WORKERS ?= 2
 PASSES := var/test-passes
 
-.PHONY: run test test-tools lint format staff-token revoke-token migrate bench-bus bench-votes bench-fuzz bench-peak bench-stack clean
+.PHONY: run test test-tools lint format staff-token revoke-token migrate bench-bus bench-votes bench-fuzz bench-peak bench-stack bench-fraud clean
 
 # uv (pinned in the lock) installs the locked packages, fetching them side by side: pip
 # fetched them one after another, four minutes of a fresh clone's `make test` here. It
@@ -104,6 +104,9 @@ bench-votes: $(INSTALLED)
 # A radio call to vote, an attacker and faults, on PostgreSQL (127.0.0.1:5432 or PEAK_POSTGRES).
 bench-peak: $(INSTALLED) $(CATALOGUES)
 	$(BIN)/python -m bench.peak
+
+bench-fraud: $(INSTALLED)
+	$(BIN)/python -m bench.fraud
 
 # make run's processes on SQLite and on PostgreSQL under open-loop votes, mails and
 # confirmations (ARGS="--seconds 60 --profile" for longer runs and py-spy's view).

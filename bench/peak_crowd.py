@@ -15,8 +15,8 @@ import random
 from dataclasses import dataclass
 from string import ascii_lowercase
 
+from bench.names import distinct
 from bench.peak_http import Client, Mailboxes, Timings, read_form
-from bench.votes import letters
 
 PROVIDERS = ("gmail.com", "telenet.be", "skynet.be", "proximus.be", "hotmail.com", "outlook.be")
 ATTACK_DOMAINS = ("stemkracht.be", "kiesmee.be")  # domains the attacker owns: it reads the mail
@@ -54,12 +54,10 @@ class Crowd:
         return Client(source, self.timings, self.gate)
 
 
-def honest_address(n: int) -> str:
-    """The n-th honest voter's own address: no two share a shape (name1@, name2@); one in
-    ten at a small employer's domain of its own."""
-    if n % 10 == 9:
-        return f"{letters(n)}@{letters(n // 10)}-bv.be"
-    return f"{letters(n)}.{letters(n * 7 + 3)}@{PROVIDERS[n % len(PROVIDERS)]}"
+def honest_domain(n: int) -> str:
+    """The n-th honest voter's mail domain: a public provider, or for one in ten a small
+    employer's domain of its own (ten colleagues each)."""
+    return f"bv-{n // 100}.be" if n % 10 == 9 else PROVIDERS[n % len(PROVIDERS)]
 
 
 def honest_source(n: int) -> str:
@@ -114,8 +112,8 @@ def _retry_after(answer, rng: random.Random) -> float:
 def honest_voters(crowd: Crowd, count: int, spread: float) -> tuple[list[Attempt], list]:
     """`count` people who heard the radio call: most come at once, fewer as time goes on."""
     attempts, tasks = [], []
-    for n in range(count):
-        attempt = Attempt("honest", honest_address(n))
+    for n, address in enumerate(distinct(crowd.rng, count, honest_domain)):
+        attempt = Attempt("honest", address)
         arrival = spread * crowd.rng.random() ** 2
         pause = crowd.rng.uniform(4, 15)
         attempts.append(attempt)
@@ -126,8 +124,8 @@ def honest_voters(crowd: Crowd, count: int, spread: float) -> tuple[list[Attempt
 def school_class(crowd: Crowd, pupils: int = 30) -> tuple[list[Attempt], list]:
     """A class voting together from the school's one address, within a couple of minutes."""
     attempts, tasks = [], []
-    for n in range(pupils):
-        attempt = Attempt("class", f"{letters(n + 90_000)}.klas@{PROVIDERS[n % 3]}")
+    for address in distinct(crowd.rng, pupils, lambda n: PROVIDERS[n % 3]):
+        attempt = Attempt("class", address)
         attempts.append(attempt)
         pupil = person(crowd, attempt, "127.100.0.20", crowd.rng.uniform(5, 30))
         tasks.append(_later(crowd.rng.uniform(20, 90), pupil))

@@ -7,10 +7,15 @@ nobody needs one to vote, so intake refuses them.
 The table of look-alikes is the small part of Unicode's confusables (UTS #39) that spells
 Latin letters in Cyrillic, Greek and Latin's own variants, with the digits and letter pairs
 that pass for a letter in a mail client's font.
+
+A provider's domain misspelled by one slip of the hand (two letters swapped, one left out
+or doubled: `hotmial.com`, `outlok.be`) is one too: no mail typed so reaches its person, and
+whoever registered it reads what does.
 """
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 import idna
@@ -64,3 +69,31 @@ def lookalike(domain: str, names: frozenset[str]) -> bool:
         mixes_scripts(label) or (skeleton(label) != label and skeleton(label) in names)
         for label in labels
     )
+
+
+def misspells(domain: str, providers: frozenset[str]) -> bool:
+    """Whether a mail domain is one of `providers` (`hotmail.com` ...) misspelled by one
+    slip: two neighbouring letters of its name swapped, or (in a name of six letters or
+    more) one left out, not the first, or one doubled; under the same suffix."""
+    return unicode_domain(domain) in _misspellings(providers)
+
+
+@functools.cache
+def _misspellings(providers: frozenset[str]) -> frozenset[str]:
+    """Every misspelling of the providers' domains by one slip, made once."""
+    slips = set()
+    for provider in providers:
+        name, _, suffix = provider.partition(".")
+        if len(name) >= 5:
+            slips |= {f"{slip}.{suffix}" for slip in _slips(name)}
+    return frozenset(slips - providers)
+
+
+def _slips(name: str) -> set[str]:
+    """The misspellings of `name` by one slip (misspells)."""
+    swapped = {name[:i] + name[i + 1] + name[i] + name[i + 2 :] for i in range(len(name) - 1)}
+    if len(name) < 6:
+        return swapped
+    dropped = {name[:i] + name[i + 1 :] for i in range(1, len(name))}
+    doubled = {name[:i] + name[i] + name[i:] for i in range(len(name))}
+    return swapped | dropped | doubled

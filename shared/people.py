@@ -19,7 +19,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-from shared.lookalikes import lookalike, unicode_domain
+from shared.lookalikes import lookalike, misspells, unicode_domain
 
 # Domains that are one mailbox provider (googlemail.com is gmail.com).
 SAME_PROVIDER = {"googlemail.com": "gmail.com"}
@@ -104,9 +104,10 @@ def normalise(email: str) -> str:
 
 
 def imitating(domain: str) -> bool:
-    """Whether a mail domain mixes scripts or imitates a public mailbox provider (such an
-    address is refused: shared/lookalikes.py)."""
-    return lookalike(domain, PROVIDER_NAMES)
+    """Whether a mail domain mixes scripts or imitates a public mailbox provider, with
+    look-alike characters or misspelled by one slip (such an address is refused:
+    shared/lookalikes.py)."""
+    return lookalike(domain, PROVIDER_NAMES) or misspells(domain, PUBLIC_PROVIDERS)
 
 
 def shape(normalised: str) -> str:

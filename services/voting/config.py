@@ -45,7 +45,11 @@ class VotingSettings(config.Settings):
     fraud_similar_addresses: int = 3  # votes sharing an address shape (name1@, name2@ ...)
     fraud_domain_votes: int = 10  # votes with addresses at one domain not a public provider
     fraud_rhythm_confirmations: int = 6  # confirmations from one network to judge a rhythm
+    fraud_generated_names: int = 2  # machine-made names at one own domain or network
+    fraud_click_wave: int = 3  # fast clicks for one finalist within the burst window
     fraud_rhythm_max_cv: float = 0.1  # intervals this regular (stdev / mean) are a machine's
+    fraud_min_click_seconds: float = 3.0  # a person opens a mail no sooner after it is sent
+    fraud_hold_score: float = 1.0  # the signals' scores (fraud.WEIGHTS) that together hold a vote
 
 
 def load(env: dict | None = None) -> VotingSettings:

@@ -19,7 +19,7 @@ import datetime as dt
 import enum
 from types import SimpleNamespace
 
-from sqlalchemy import JSON, Connection, bindparam, select, update
+from sqlalchemy import JSON, Connection, Float, bindparam, select, update
 
 from services.voting import fraud, receipts, tally
 from services.voting.expiry import expired
@@ -39,6 +39,8 @@ VOTE = select(
     *(VOTES.c[name] for name in ("id", "edition_id", "finalist_id", "status", "network")),
     *(VOTES.c[name] for name in ("person_hash", "shape_hash", "domain_hash", "created_at")),
     VOTES.c.form_seconds,
+    VOTES.c.machine_name,
+    VOTES.c.mailed_at,
     VOTES.c.honeypot,
     Edition.voting_open,
     Edition.voting_close,
@@ -51,6 +53,8 @@ MOVE = (
     .values(
         status=bindparam("to_status"),
         reasons=bindparam("held_for", type_=JSON()),
+        evidence=bindparam("evidence", type_=JSON()),
+        score=bindparam("score", type_=Float()),
         confirmed_at=bindparam("moment", type_=UTCDateTime()),
         confirm_network=bindparam("clicked_from"),
         receipt=bindparam("receipt"),
@@ -114,9 +118,10 @@ def confirm_vote(connection: Connection, vote_id: str, now: dt.datetime | None =
     if refused := _refusal(vote, now):
         return refused
     facts = SimpleNamespace(**vote._asdict(), confirm_network=client_network())
-    reasons = fraud.assess(connection, facts, now, vote.voting_open)
-    status = "quarantined" if reasons else "counted"
-    params = {"to_status": status, "held_for": reasons, "moment": now}
+    evidence = fraud.assess(connection, facts, now, vote.voting_open)
+    status = "quarantined" if evidence.held else "counted"
+    params = {"to_status": status, "held_for": evidence.reasons, "moment": now}
+    params |= {"evidence": evidence.scores, "score": evidence.total}
     params |= {"vote_id": vote_id, "clicked_from": facts.confirm_network}
     params["receipt"] = receipts.new_receipt()
     if connection.execute(MOVE, params).rowcount == 0:

@@ -89,10 +89,15 @@ def held_for(reason: str):
 
 
 def matching(edition_id: int, rules: dict) -> Select:
-    """The edition's votes that match `rules` (any of status, reason, network, finalist_id)."""
+    """The edition's votes that match `rules` (any of status, reason, network, finalist_id,
+    and a score band: min_score included, max_score excluded)."""
     query = select(Vote).where(Vote.edition_id == edition_id)
     if "reason" in rules:
         query = query.where(held_for(rules["reason"]))
+    if "min_score" in rules:
+        query = query.where(Vote.score >= rules["min_score"])
+    if "max_score" in rules:
+        query = query.where(Vote.score < rules["max_score"])
     for name in ("status", "network", "finalist_id"):
         if name in rules:
             query = query.where(getattr(Vote, name) == rules[name])

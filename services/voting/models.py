@@ -63,7 +63,8 @@ class Finalist(FinalistColumns, Base):
 
 class Vote(Base):
     """One person's vote in one edition: unconfirmed, then counted or quarantined; staff may
-    release (count) or reject it. `reasons` are the fraud signals that held it."""
+    release (count) or reject it. `reasons` are the fraud signals that held it; `evidence`
+    what each signal scored (fraud.py), on a counted vote too."""
 
     __tablename__ = "votes"
     __table_args__ = (
@@ -95,10 +96,15 @@ class Vote(Base):
     shape_hash: Mapped[str] = mapped_column(String(64))
     # Keyed hash of the address's domain; None at a public mailbox provider (people.py).
     domain_hash: Mapped[str | None] = mapped_column(String(64))
+    # How machine-made the mailbox name looked at intake, 0 to 1 (machine_names.py).
+    machine_name: Mapped[float | None] = mapped_column(Float)
     email: Mapped[str | None] = mapped_column(String(320))  # as typed; erased once mailed
     lang: Mapped[str] = mapped_column(String(5), default="nl")
     status: Mapped[str] = mapped_column(String(12), default="unconfirmed")
     reasons: Mapped[list] = mapped_column(JSON, default=list)
+    # The fraud signals' scores when it was confirmed ({reason: score}) and their total.
+    evidence: Mapped[dict | None] = mapped_column(JSON)
+    score: Mapped[float | None] = mapped_column(Float)
     network: Mapped[str | None] = mapped_column(String(64))  # /24 or /64
     confirm_network: Mapped[str | None] = mapped_column(String(64))  # where the link was clicked
     form_seconds: Mapped[float | None] = mapped_column(Float)

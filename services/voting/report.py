@@ -38,6 +38,16 @@ REASON_LABELS = {
     "machine_rhythm": _l("bevestigingen in een machinaal regelmatig ritme"),
     "juror": _l("een stem van een jurylid (juryleden stemmen niet mee)"),
     "shared_domain": _l("veel adressen bij één eigen maildomein (geen gewone mailprovider)"),
+    "machine_name": _l("een mailadres dat eruitziet als door een programma gemaakt"),
+    "fast_click": _l("de link in de mail aangeklikt sneller dan een mens een mail opent"),
+    "generated_names": _l(
+        "mailadressen die door een programma gemaakt lijken, bij één eigen maildomein of van"
+        " één netwerk, allemaal voor één finalist"
+    ),
+    "click_wave": _l(
+        "veel links voor één finalist binnen enkele minuten aangeklikt sneller dan een mens"
+        " een mail opent"
+    ),
 }
 
 

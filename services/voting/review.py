@@ -37,13 +37,16 @@ def edition_by_slug(session: Session, slug: str) -> Edition:
 @bp.get("/editions/<slug>/votes")
 @staff_required("votes")
 def list_votes(slug: str):
-    """An edition's votes, filtered by status, reason held for, network, finalist; paginated.
+    """An edition's votes, filtered by status, reason held for, score band, network,
+    finalist; paginated.
     ---
     get:
       tags: [review]
       parameters:
         - {in: query, name: status, schema: {type: string, example: quarantined}}
         - {in: query, name: reason, schema: {type: string, example: network_flood}}
+        - {in: query, name: min_score, schema: {type: number, example: 1.0}}
+        - {in: query, name: max_score, schema: {type: number, example: 1.5}}
         - {in: query, name: network, schema: {type: string, example: 81.82.83.0/24}}
         - {in: query, name: finalist_id, schema: {type: string}}
         - {in: query, name: limit, schema: {type: integer, minimum: 1}, description: at most 50}
@@ -96,8 +99,8 @@ def patch_vote(vote_id: str):
 @staff_required("votes")
 def post_decisions(slug: str):
     """Release or reject many votes of an edition at once: by `ids`, or every quarantined
-    vote held for a reason (`filter`, optionally from one network or for one finalist), at
-    most 1000 a call. All or nothing.
+    vote held for a reason or scored within a band (`filter`, optionally from one network or
+    for one finalist), at most 1000 a call. All or nothing.
     ---
     post:
       tags: [review]

@@ -1,6 +1,7 @@
-"""Voting's review page: the votes held in quarantine, with the reasons in words, filtered
-by reason, network or finalist; staff release or reject the checked ones, or every held
-vote the filter matches, with a note. The decision goes through decisions.decide_in_bulk
+"""Voting's review page: the votes held in quarantine, with the reasons in words and the
+evidence's score, filtered by reason, score band, network or finalist; staff release or
+reject the checked ones, or every held vote the filter matches (by reason, by score band or
+both), with a note. The decision goes through decisions.decide_in_bulk
 with the API's schema (one rule, two doors), so it lands in the audit log under the staff
 token's name and a closed edition's final tally goes out again.
 """
@@ -26,15 +27,21 @@ from shared.staff_pages import staff_page
 
 bp = Blueprint("staff_review", __name__, url_prefix="/staff/editions/<slug>/review")
 PAGE = 50
-RULES = ("reason", "network", "finalist_id")
+RULES = ("reason", "min_score", "max_score", "network", "finalist_id")
+CHOOSING = {"reason", "min_score", "max_score"}  # a filter that may decide on all it matches
 LOGGED = 10  # the latest decisions shown under the form
 HELP = {
-    "filter": lazy_gettext("Kies eerst een reden in de filter: alle stemmen met die reden."),
+    "filter": lazy_gettext(
+        "Kies eerst een reden of een scoreband in de filter: alle stemmen die daarbij passen."
+    ),
     "ids": lazy_gettext("Vink minstens één stem aan."),
     "status": lazy_gettext("Kies of je de stemmen vrijgeeft of uitsluit."),
     "note": lazy_gettext("Hoogstens 2000 tekens."),
 }
-FILTER_HELP = lazy_gettext("Kies een reden of finalist uit de lijst.")
+FILTER_HELP = lazy_gettext(
+    "Kies een reden of finalist uit de lijst; een score is een getal van 0 tot 100, de"
+    " ondergrens kleiner dan de bovengrens."
+)
 STATUS_NAMES = {
     "unconfirmed": lazy_gettext("niet bevestigd"),
     "counted": lazy_gettext("geteld"),
@@ -48,10 +55,11 @@ STATUS_NAMES = {
 def review(slug: str):
     """The held votes matching the filter, a page at a time, and the decision form."""
     try:
-        rules, errors = VoteQuerySchema().load(request.args), {}
+        given = {name: value for name, value in request.args.items() if value}
+        rules, errors = VoteQuerySchema().load(given), {}
     except ValidationError as exc:
         rules, errors = {}, dict.fromkeys(exc.messages, FILTER_HELP)
-    rules = {name: rules[name] for name in RULES if rules.get(name)}
+    rules = {name: rules[name] for name in RULES if rules.get(name) is not None}
     with backends().sessions() as session:
         edition = edition_by_slug(session, slug)
         return _page(session, edition, rules, {}, errors, 422 if errors else 200)
@@ -70,6 +78,7 @@ def _page(session: Session, edition: Edition, rules: dict, values: dict, errors:
         values=values or {"status": "counted"},
         errors=errors,
         reasons=REASON_LABELS,
+        choosing=CHOOSING & set(rules),
         statuses=STATUS_NAMES,
         names={f.id: f.name for f in finalists_of(session, Finalist, edition.id)},
         log=_latest_decisions(session, edition),
@@ -92,7 +101,7 @@ def _latest_decisions(session: Session, edition: Edition) -> list[VoteDecision]:
 @staff_page("votes")
 def decide(slug: str):
     """Release or reject the checked votes, or all held votes the filter matches."""
-    rules = {name: request.form[name] for name in RULES if request.form.get(name)}
+    rules = {name: request.form[name] for name in RULES if request.form.get(name)}  # as typed
     values = {"status": request.form.get("status", ""), "note": request.form.get("note", "")}
     body = values | _chosen(rules)
     with backends().sessions.begin() as session:
@@ -111,5 +120,5 @@ def _chosen(rules: dict) -> dict:
     """Which votes the form means: all held ones matching the filter (the button that says
     so), else the checked ones."""
     if request.form.get("scope") == "filter":
-        return {"filter": rules} if "reason" in rules else {"filter": {}}
+        return {"filter": rules} if CHOOSING & set(rules) else {"filter": {}}
     return {"ids": request.form.getlist("ids")}

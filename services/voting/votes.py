@@ -34,6 +34,7 @@ from werkzeug.exceptions import Conflict, NotFound
 
 from services.voting import limits, tally
 from services.voting.edition_keys import key_of, person_in
+from services.voting.machine_names import machine_made
 from services.voting.models import Edition, Finalist, Vote
 from shared.backends import backends
 from shared.db import UTCDateTime, dialect_insert
@@ -90,6 +91,7 @@ def take_vote(
         "person_hash": person.hash,
         "shape_hash": person.shape_hash,
         "domain_hash": person.domain_hash,
+        "machine_name": machine_made(data["email"]),
         "email": data["email"],
         "lang": lang,
         "network": client_network(),
@@ -126,6 +128,7 @@ def _insert_vote(dialect: str):
         "person_hash": bindparam("person_hash"),
         "shape_hash": bindparam("shape_hash"),
         "domain_hash": bindparam("domain_hash"),
+        "machine_name": bindparam("machine_name", type_=Float()),
         "email": bindparam("email"),
         "lang": bindparam("lang"),
         "status": bindparam("status", "unconfirmed"),
@@ -159,6 +162,7 @@ CHOICE = (
     "finalist_id",
     "shape_hash",
     "domain_hash",
+    "machine_name",
     "network",
     "form_seconds",
     "honeypot",

@@ -4,30 +4,46 @@ integrity report published after voting closes.
 A single vote as staff see it and a decision on one vote are in shared/schemas/votes.py.
 """
 
+from enum import StrEnum
+
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from shared.schemas.votes import DECISIONS, VOTE_STATUSES, VoteItemSchema
 
-REASONS = (
-    "honeypot",
-    "too_fast",
-    "network_flood",
-    "finalist_burst",
-    "similar_addresses",
-    "machine_rhythm",
-    "juror",
-    "shared_domain",
-)
+
+class Reason(StrEnum):
+    """The fraud signals (services/voting/fraud.py): what a held vote was held for."""
+
+    HONEYPOT = "honeypot"
+    TOO_FAST = "too_fast"
+    NETWORK_FLOOD = "network_flood"
+    FINALIST_BURST = "finalist_burst"
+    SIMILAR_ADDRESSES = "similar_addresses"
+    MACHINE_RHYTHM = "machine_rhythm"
+    JUROR = "juror"
+    SHARED_DOMAIN = "shared_domain"
+    MACHINE_NAME = "machine_name"
+    FAST_CLICK = "fast_click"
+    GENERATED_NAMES = "generated_names"
+    CLICK_WAVE = "click_wave"
+
+
+REASONS = tuple(reason.value for reason in Reason)
 MAX_IDS = 1000
 
 
 class ReviewedVoteSchema(VoteItemSchema):
     """A vote as reviewing staff see it: also the network it was cast from (a /24 or /64,
     so one school's held votes can be told apart and released together; gone once voters'
-    data are erased) and when it was confirmed. Never the address."""
+    data are erased), when it was confirmed, and the evidence the fraud signals found then
+    (each signal's score) with its total. Never the address."""
 
     network = fields.String(required=True, allow_none=True)
     confirmed_at = fields.AwareDateTime(required=True, allow_none=True)
+    evidence = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(REASONS)), values=fields.Float(), allow_none=True
+    )
+    score = fields.Float(allow_none=True)
 
 
 class VotePageSchema(Schema):
@@ -37,13 +53,31 @@ class VotePageSchema(Schema):
     next = fields.String(required=True, allow_none=True)
 
 
+def score_band(data: dict) -> None:
+    """A score band reads from `min_score` (included) up to `max_score` (excluded)."""
+    if data.get("min_score", 0.0) >= data.get("max_score", float("inf")):
+        raise ValidationError("min_score must be below max_score", "max_score")
+
+
+SCORE = {"validate": validate.Range(min=0, max=100), "allow_nan": False}
+
+
 class VoteFilterSchema(Schema):
-    """Which held votes a bulk decision takes: those held for `reason`, optionally only
+    """Which held votes a bulk decision takes: those held for `reason`, or those whose
+    evidence scored within a band (`min_score` up to `max_score`), or both; optionally only
     those from one network or for one finalist."""
 
-    reason = fields.String(required=True, validate=validate.OneOf(REASONS))
+    reason = fields.String(validate=validate.OneOf(REASONS))
+    min_score = fields.Float(**SCORE)
+    max_score = fields.Float(**SCORE)
     network = fields.String(validate=validate.Length(min=1, max=64))
     finalist_id = fields.String(validate=validate.Length(min=1, max=64))
+
+    @validates_schema
+    def _reason_or_band(self, data: dict, **_kwargs) -> None:
+        if not {"reason", "min_score", "max_score"} & set(data):
+            raise ValidationError("give a reason or a score band", "reason")
+        score_band(data)
 
 
 class BulkDecisionSchema(Schema):
@@ -129,8 +163,14 @@ class VoteQuerySchema(Schema):
 
     status = fields.String(validate=validate.OneOf(VOTE_STATUSES))
     reason = fields.String(validate=validate.OneOf(REASONS))
+    min_score = fields.Float(**SCORE)
+    max_score = fields.Float(**SCORE)
     network = fields.String(validate=validate.Length(min=1, max=64))
     finalist_id = fields.String(validate=validate.Length(min=1, max=64))
+
+    @validates_schema
+    def _band(self, data: dict, **_kwargs) -> None:
+        score_band(data)
 
 
 class DecisionSchema(Schema):

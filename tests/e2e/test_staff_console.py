@@ -59,7 +59,11 @@ def console(request, make_env, stack, serve, people) -> Campaign:  # noqa: F811
     ports = {service: free_port() for service in SERVICES}
     env = make_env(**{f"{service.upper()}_PORT": str(port) for service, port in ports.items()})
     apps = stack(
-        env, fraud_min_form_seconds=0.0, nomination_min_fill_seconds=0.0, fraud_flood_votes=2
+        env,
+        fraud_min_form_seconds=0.0,
+        nomination_min_fill_seconds=0.0,
+        fraud_flood_votes=2,
+        fraud_hold_score=0.5,
     )
     urls = {service: serve(apps[service], ports[service]) for service in SERVICES}
     token = issue_token(apps, "admin", name="Secretariaat")

@@ -61,6 +61,10 @@ def test_other_spellings_keep_what_makes_them_another_mailbox(typed, kept):
         "outl00k.be",
         "уаһоо.com",  # all Cyrillic
         "ехample.org",  # Cyrillic е and х beside Latin
+        "hotmial.com",  # a provider misspelled by one slip: two letters swapped
+        "gmial.com",
+        "outlok.be",  # one left out
+        "telenett.be",  # one doubled
     ],
 )
 def test_look_alike_domains_imitate(domain):
@@ -68,7 +72,18 @@ def test_look_alike_domains_imitate(domain):
 
 
 @pytest.mark.parametrize(
-    "domain", ["gmail.com", "ｇｍａｉｌ.com", "kuleuven.be", "bücher.de", "日本語.jp", "clean.be"]
+    "domain",
+    [
+        "gmail.com",
+        "ｇｍａｉｌ.com",
+        "kuleuven.be",
+        "bücher.de",
+        "日本語.jp",
+        "clean.be",
+        "email.com",  # one letter other than gmail: a provider of its own
+        "cloud.com",  # icloud without its first letter: a name of its own
+        "hotmail.fr",  # a provider under another suffix
+    ],
 )
 def test_real_domains_do_not_imitate(domain):
     assert not imitating(domain)

@@ -135,3 +135,9 @@ def test_pressing_the_button_without_the_csrf_token_logs_nobody_in(jury, staff, 
     assert client.post(path, headers=HTML).status_code == 400
     assert client.get(f"/beoordelen/{contest.finalists[0]}", headers=HTML).status_code == 401
     assert follow(client, path).status_code == 303
+
+
+def test_the_login_mail_says_how_long_its_link_stays_valid_in_words(jury, staff, contest):
+    invite(jury, staff, contest.slug, "an@example.be")
+    (mail,) = mails_to(jury, "an@example.be")
+    assert "blijft 1 week geldig" in mail.get_body(("plain",)).get_content()

@@ -15,6 +15,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from services.voting import fraud
 from services.voting.jobs import HANDLERS
 from services.voting.models import Edition, Vote
 from shared.editions import SCHEDULED
@@ -169,3 +170,35 @@ def vote_row(edition_id: int, finalist_id: str, **fields) -> Vote:
         "status": "unconfirmed",
     }
     return Vote(edition_id=edition_id, finalist_id=finalist_id, **(defaults | fields))
+
+
+@pytest.fixture
+def assess(make_voting):
+    """assess(settings...)(votes, now) on a fresh edition: store the votes (Vote fields; for
+    the first finalist unless they say) and assess each in turn, as if confirmed then (at
+    its own `confirmed_at` when it has one)."""
+
+    def build(**overrides):
+        voting = make_voting(**overrides)
+        app = voting.app
+
+        def run(votes: list[dict], now: dt.datetime) -> list[fraud.Evidence]:
+            """Store `votes` (Vote fields) and assess each in turn, as if confirmed then."""
+            with app.app_context(), app.extensions["rv"].sessions.begin() as session:
+                edition = session.scalar(select(Edition).where(Edition.slug == voting.slug))
+                first = {"finalist_id": voting.finalist_ids[0]}
+                rows = [vote_row(edition.id, **(first | fields)) for fields in votes]
+                session.add_all(rows)
+                session.flush()
+                results = []
+                for row in rows:
+                    row.confirmed_at = row.confirmed_at or now
+                    results.append(
+                        fraud.assess(session, row, row.confirmed_at, edition.voting_open)
+                    )
+                    session.flush()
+                return results
+
+        return run
+
+    return build

@@ -23,7 +23,7 @@ def get(voting, path: str, **options):
 @pytest.fixture
 def flooded(make_voting):
     """Voting where a school's second vote is held for review (network_flood)."""
-    return make_voting(fraud_flood_votes=1)
+    return make_voting(fraud_flood_votes=1, fraud_hold_score=0.5)
 
 
 def held_vote(voting) -> str:

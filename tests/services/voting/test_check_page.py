@@ -46,7 +46,7 @@ def test_a_counted_receipt_reads_counted_for_its_finalist(voting, lang, says):
 
 
 def test_a_held_receipt_reads_held_for_review(make_voting):
-    voting = make_voting(fraud_flood_votes=1)
+    voting = make_voting(fraud_flood_votes=1, fraud_hold_score=0.5)
     school_class(voting, 2)
     close(voting)
     counted, held = voting.votes()

@@ -1,5 +1,6 @@
-"""The signals a peak taught: many mailboxes at one domain of their own are held, and a radio
-call that raises every finalist is no burst while one finalist rising alone still is."""
+"""The signals a peak taught: many mailboxes at one domain of their own weigh, more when all
+are for one finalist, and hold with generated names; a radio call that raises every finalist
+is no burst while one finalist rising alone still is."""
 
 from __future__ import annotations
 
@@ -35,14 +36,16 @@ def test_an_own_domain_has_a_hash_and_a_public_provider_none(voting):
 
 @pytest.fixture
 def confirm_all(make_voting):
-    """Store votes (Vote fields) for the first finalist and assess each, as if confirmed now."""
+    """Store votes (Vote fields; for the first finalist unless they say) and assess each, as
+    if confirmed now."""
 
-    def run(votes: list[dict], **overrides) -> list[list[str]]:
+    def run(votes: list[dict], **overrides) -> list[fraud.Evidence]:
         voting = make_voting(**overrides)
         app = voting.app
         with app.app_context(), app.extensions["rv"].sessions.begin() as session:
             edition = session.scalar(select(Edition).where(Edition.slug == voting.slug))
-            rows = [vote_row(edition.id, voting.finalist_ids[0], **fields) for fields in votes]
+            first = {"finalist_id": voting.finalist_ids[0]}
+            rows = [vote_row(edition.id, **(first | fields)) for fields in votes]
             session.add_all(rows)
             session.flush()
             now = utcnow()
@@ -51,15 +54,33 @@ def confirm_all(make_voting):
     return run
 
 
-def test_many_mailboxes_at_one_own_domain_are_held(confirm_all):
-    votes = [{"domain_hash": "stemkracht"}] * 4
-    assert confirm_all(votes, fraud_domain_votes=4) == [["shared_domain"]] * 4
+def test_colleagues_at_one_domain_for_one_finalist_are_counted_with_their_score(confirm_all):
+    results = confirm_all([{"domain_hash": "ugent"}] * 4, fraud_domain_votes=4)
+    assert [evidence.scores for evidence in results] == [{"shared_domain": 0.325}] * 4
+    assert not any(evidence.held for evidence in results)
+
+
+def test_a_domain_voting_for_several_finalists_scores_less(confirm_all):
+    results = confirm_all(
+        [{"domain_hash": "kuleuven"}] * 3 + [{"domain_hash": "kuleuven", "finalist_id": "x"}],
+        fraud_domain_votes=4,
+    )
+    assert {evidence.scores["shared_domain"] for evidence in results} == {0.2}
+
+
+def test_many_generated_mailboxes_at_one_own_domain_are_held(confirm_all):
+    votes = [{"domain_hash": "stemkracht", "machine_name": 0.8}] * 20
+    results = confirm_all(votes, fraud_domain_votes=4)
+    assert {evidence.scores["shared_domain"] for evidence in results} == {0.45}
+    reasons = {tuple(evidence.reasons) for evidence in results}
+    assert reasons == {("shared_domain", "machine_name", "generated_names")}
 
 
 def test_a_few_colleagues_and_many_at_public_providers_are_counted(confirm_all):
     colleagues = [{"domain_hash": "vzw-warm-wonen"}] * 3
     public = [{"domain_hash": None}] * 5
-    assert confirm_all(colleagues + public, fraud_domain_votes=4) == [[]] * 8
+    results = confirm_all(colleagues + public, fraud_domain_votes=4)
+    assert [evidence.scores for evidence in results] == [{}] * 8
 
 
 @pytest.fixture
@@ -70,7 +91,7 @@ def burst(make_voting):
     app, b = voting.app, voting.app.extensions["rv"]
     now = utcnow()
 
-    def confirm(finalist: int, moment: dt.datetime) -> bool:
+    def confirm(finalist: int, moment: dt.datetime) -> float | None:
         with app.app_context(), b.sessions() as session:
             edition = session.scalar(select(Edition).where(Edition.slug == voting.slug))
             vote = vote_row(edition.id, voting.finalist_ids[finalist])
@@ -90,7 +111,7 @@ def test_a_radio_call_raising_every_finalist_is_no_burst(burst):
 
 def test_one_finalist_rising_alone_is_a_burst(burst):
     confirm, now = burst
-    fired = [confirm(0, now) for _ in range(16)]
+    fired = [confirm(0, now) is not None for _ in range(16)]
     assert fired == [False] * 15 + [True]  # 16 > 3 x its usual 5, the others unchanged
 
 
@@ -101,7 +122,7 @@ def test_at_the_start_one_finalist_far_above_the_others_is_a_burst(make_voting):
         edition = session.scalar(select(Edition).where(Edition.slug == voting.slug))
         start = edition.voting_open + MINUTE
 
-        def confirm(finalist: int) -> bool:
+        def confirm(finalist: int) -> float | None:
             vote = vote_row(edition.id, voting.finalist_ids[finalist])
             return fraud.finalist_burst(
                 b.redis, vote, edition.voting_open, start, b.settings, lambda: 3

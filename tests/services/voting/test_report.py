@@ -12,7 +12,7 @@ from tests.services.voting.review_helpers import close, school_class
 def reviewed(make_voting, staff):
     """A class of 5 behind one address (2 counted, 3 held), one held vote released and one
     rejected, one vote never confirmed; then voting closes."""
-    voting = make_voting(fraud_flood_votes=2)
+    voting = make_voting(fraud_flood_votes=2, fraud_hold_score=0.5)
     held = school_class(voting, 5)[2:]
     client = voting.app.test_client()
     client.patch(f"/api/v1/votes/{held[0]}", json={"status": "counted"}, headers=staff)
@@ -75,3 +75,19 @@ def test_the_report_text_in_english(reviewed, staff):
     text = response.get_data(as_text=True)
     assert "Votes cast: 6" in text
     assert "many votes from one network in a short time: 3 held, 1 released" in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("nl", ("Geen enkele aanwijzing houdt op zich een stem tegen", "door een programma")),
+        ("en", ("No single sign holds a vote on its own", "look made by a program, at one")),
+    ],
+)
+def test_the_report_explains_how_evidence_adds_up_and_every_reason(reviewed, staff, lang, words):
+    response = reviewed.app.test_client().get(
+        f"/api/v1/editions/{reviewed.slug}/integrity?format=text&lang={lang}", headers=staff
+    )
+    text = response.get_data(as_text=True)
+    assert all(word in text for word in words)
+    assert "generated_names" not in text and "click_wave" not in text  # words, not codes

@@ -18,7 +18,7 @@ FLOOD = "network_flood"
 @pytest.fixture
 def school(make_voting):
     """A class of 5 behind one address with a flood limit of 2: 2 counted, 3 held."""
-    voting = make_voting(fraud_flood_votes=2)
+    voting = make_voting(fraud_flood_votes=2, fraud_hold_score=0.5)
     ids = school_class(voting, 5)
     return voting, ids[:2], ids[2:]
 
@@ -137,7 +137,7 @@ def test_bulk_reject_by_reason(school, staff):
 
 
 def test_bulk_release_of_one_network_leaves_the_others_held(make_voting, staff):
-    voting = make_voting(fraud_flood_votes=2)
+    voting = make_voting(fraud_flood_votes=2, fraud_hold_score=0.5)
     held = school_class(voting, 5)[2:]
     for n in range(3):
         voting.vote(f"bot.{'abc'[n]}@telenet.be", ip="6.6.6.6")

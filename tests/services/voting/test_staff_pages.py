@@ -82,7 +82,7 @@ def test_a_revoked_token_ends_its_page_session(voting, token_for, chart_path):
 
 
 def test_the_chart_shows_each_finalist_counted_and_held_apart(make_voting, token_for):
-    voting = make_voting(fraud_flood_votes=2)
+    voting = make_voting(fraud_flood_votes=2, fraud_hold_score=0.5)
     school_class(voting, 5)
     client, _ = sign_in(voting, token_for("votes"))
     page = client.get(f"/staff/editions/{voting.slug}/votes", headers=HTML).get_data(as_text=True)
@@ -99,7 +99,7 @@ def test_the_chart_refuses_a_bad_number_of_hours(voting, token_for, chart_path):
 
 
 def test_the_integrity_page_after_the_close(make_voting, token_for):
-    voting = make_voting(fraud_flood_votes=2)
+    voting = make_voting(fraud_flood_votes=2, fraud_hold_score=0.5)
     school_class(voting, 5)
     close(voting)
     client, _ = sign_in(voting, token_for("votes"))

@@ -7,7 +7,7 @@ from tests.services.voting.review_helpers import school_class
 
 
 def test_staff_sign_in_and_chart_in_a_browser(make_voting, token_for, serve, page, tmp_path):
-    voting = make_voting(fraud_flood_votes=2, session_cookie_secure=False)
+    voting = make_voting(fraud_flood_votes=2, fraud_hold_score=0.5, session_cookie_secure=False)
     school_class(voting, 5)
     refused = []
     page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)

@@ -15,7 +15,7 @@ from tests.services.voting.test_review import decisions
 @pytest.fixture
 def school(make_voting):
     """A class of 4 behind one address with a flood limit of 1: 1 counted, 3 held."""
-    voting = make_voting(fraud_flood_votes=1)
+    voting = make_voting(fraud_flood_votes=1, fraud_hold_score=0.5)
     ids = school_class(voting, 4)
     return voting, ids[1:]
 
