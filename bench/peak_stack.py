@@ -45,14 +45,17 @@ class Stack:
         settings: dict[str, str] | None = None,
         demo: bool = True,
         appendonly: bool = False,
+        ready_within: float = READY_WITHIN,
     ):
         """postgres: the server's URL, or None for SQLite files; settings: environment beside
         (and over) the stack's own; demo: seed the demo edition and wait for its voting form;
-        appendonly: Redis keeps an append-only file."""
+        appendonly: Redis keeps an append-only file; ready_within: seconds the processes
+        may take to become healthy at start."""
         self.data = data
         self.postgres = postgres
         self.settings = settings or {}
         self.demo = demo
+        self.ready_within = ready_within
         self.redis = LocalRedis(data / "redis", appendonly=appendonly)
         self.ports = {service: free_port() for service in SERVICES}
         named = postgres is not None
@@ -88,7 +91,7 @@ class Stack:
             self._seed()
         for name in self._commands():
             self.spawn(name)
-        self.wait_healthy()
+        self.wait_healthy(self.ready_within)
 
     def stop(self) -> None:
         """Stop every process (all asked at once, then waited for) and Redis, and drop the

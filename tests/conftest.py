@@ -30,8 +30,8 @@ from werkzeug.serving import make_server
 from services import registry
 from shared import config
 from shared.redis_server import LocalRedis
-from tests import passes
-from tests.databases import Databases
+from tests import ordering, passes
+from tests.databases import Databases, create_database
 from tests.factories import issue_token
 from tests.postgres_server import LocalPostgres, binaries
 from tests.url_builders import compile_each_builder_once
@@ -56,10 +56,13 @@ def pytest_configure(config):
     compile_each_builder_once()
 
 
-def pytest_collection_modifyitems(items):
-    """The slow tests first (a stable sort): under pytest-xdist a long test picked up last
-    would keep one worker busy while the others wait at the end."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+@pytest.hookimpl(trylast=True)  # after -m and -k have deselected: the order of what runs
+def pytest_collection_modifyitems(config, items):
+    """The slow tests first, spread over the pytest-xdist workers (tests/ordering.py)."""
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    items[:] = ordering.slow_first(
+        items, lambda item: item.get_closest_marker("slow"), workers, lambda item: item.path
+    )
 
 
 def pytest_collection_finish(session):
@@ -340,7 +343,7 @@ def pg_database(postgres_server):
 
     def new(prefix: str = "rv") -> str:
         name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-        admin.execute(f'CREATE DATABASE "{name}"')
+        create_database(admin, name)
         made.append(name)
         return f"{postgres_server}/{name}"
 

@@ -79,9 +79,7 @@ class Databases:
     def _create(self, service: str) -> str:
         name = f"rv_suite_{service}_{uuid.uuid4().hex[:8]}"
         with psycopg.connect(f"{self.server}/postgres", autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-            # A test's commit need not wait for the disk: these databases die with the run.
-            admin.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+            create_database(admin, name)
         url = f"{self.server}/{name}"
         registry.schema(service).upgrade(url)
         return url
@@ -94,6 +92,13 @@ class Databases:
             _build_template(service, template)
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(template, path)
+
+
+def create_database(admin: psycopg.Connection, name: str) -> None:
+    """Create a PostgreSQL database for the suite. Its commits do not wait for the disk
+    (synchronous_commit off, for this database only): it dies with the test or the run."""
+    admin.execute(f'CREATE DATABASE "{name}"')
+    admin.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
 
 
 def _build_template(service: str, template: Path) -> None:

@@ -7,21 +7,24 @@ accessibility). A test marked `postgresql_only` (the production rehearsal, on Po
 by design) is never engine_free, and the SQLite pass deselects it. Each pass writes what
 passed to its --passes-record file, and `python -m tests.passes SQLITE_RECORD
 POSTGRESQL_RECORD` prints the passes per engine and fails when an engine-dependent test
-that passed on SQLite did not pass on PostgreSQL, or when either pass skipped a test: a
-PostgreSQL pass that vanished, or skipped a part, cannot look green.
+that passed on SQLite did not pass on PostgreSQL, or when either pass skipped a test or left
+no record: a PostgreSQL pass that vanished, or skipped a part, cannot look green. `make test`
+runs the two passes at once, so it is this comparison that prints, last, the ten slowest
+tests of both.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
 
 ENGINE_FREE = "engine_free"
 POSTGRESQL_ONLY = "postgresql_only"
+SLOWEST = 10
 
 
 def add_options(parser) -> None:
@@ -45,6 +48,7 @@ class Passes:
         self.path = Path(path) if path and not worker else None
         self.outcomes: Counter[str] = Counter()
         self.dependent: list[str] = []
+        self.seconds: defaultdict[str, float] = defaultdict(float)
         self.deselected = 0
 
     @pytest.hookimpl(tryfirst=True)  # before -m deselects by the marker
@@ -64,7 +68,9 @@ class Passes:
         self.deselected = max(self.deselected, node.workeroutput.get("deselected", 0))
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        """Count a test's outcome: its call's, or its setup's when that failed or skipped."""
+        """Count a test's outcome: its call's, or its setup's when that failed or skipped; add
+        up its time (setup, call and teardown)."""
+        self.seconds[report.nodeid] += report.duration
         if report.when == "call" or (report.when == "setup" and not report.passed):
             self.outcomes[report.outcome] += 1
             if report.passed and ENGINE_FREE not in report.keywords:
@@ -88,7 +94,13 @@ class Passes:
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"engine": self.engine, "outcomes": self.outcomes, "dependent": self.dependent}
+        slowest = sorted(self.seconds.items(), key=lambda pair: pair[1], reverse=True)
+        data = {
+            "engine": self.engine,
+            "outcomes": self.outcomes,
+            "dependent": self.dependent,
+            "slowest": slowest[:SLOWEST],
+        }
         self.path.write_text(json.dumps(data, indent=1))
 
 
@@ -103,10 +115,26 @@ def compare(sqlite: dict, postgresql: dict) -> list[str]:
     return sorted(set(sqlite["dependent"]) - set(postgresql["dependent"]))
 
 
+def slowest(records: list[dict]) -> list[str]:
+    """The ten slowest tests of the passes, slowest first: seconds, engine, test."""
+    timed = [(seconds, r["engine"], nodeid) for r in records for nodeid, seconds in r["slowest"]]
+    timed.sort(reverse=True)
+    return [
+        f"{seconds:6.1f} s  {engine:<10} {nodeid}" for seconds, engine, nodeid in timed[:SLOWEST]
+    ]
+
+
 def main(sqlite_path: str, postgresql_path: str) -> int:
-    """Print the passes per engine; 1 when the PostgreSQL pass ran fewer of the
-    engine-dependent tests than the SQLite pass, or when either pass skipped a test."""
+    """Print the passes per engine and the ten slowest tests; 1 when a pass left no record
+    (it did not finish), when the PostgreSQL pass ran fewer of the engine-dependent tests
+    than the SQLite pass, or when either pass skipped a test."""
+    absent = [p for p in (sqlite_path, postgresql_path) if not Path(p).exists()]
+    if absent:
+        print(f"no record of a pass (it did not finish): {', '.join(absent)}")
+        return 1
     records = [json.loads(Path(p).read_text()) for p in (sqlite_path, postgresql_path)]
+    print(f"the {SLOWEST} slowest tests (setup, call and teardown):")
+    print("\n".join(slowest(records)))
     for record in records:
         passed, dependent = record["outcomes"].get("passed", 0), len(record["dependent"])
         print(f"passed on {record['engine']}: {passed} ({dependent} engine-dependent)")

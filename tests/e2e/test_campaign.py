@@ -14,7 +14,8 @@ The three services run in this process, served over real HTTP on the ports their
 name; what their relays and workers do runs in between the steps (`Campaign.pump`);
 tests/e2e/test_rehearsal.py plays the same story over HTTPS through nginx. Every
 page is saved at 1280 and 360 px wide into tests/e2e/screenshots/ (ignored by git), for a
-person to look at.
+person to look at, in the SQLite pass (a page shows the same on both engines, and `make
+test` runs the PostgreSQL pass at the same time).
 """
 
 from __future__ import annotations
@@ -140,6 +141,12 @@ class Campaign:
         page.set_viewport_size(DESKTOP)
 
 
+def shots_of_the_pass(config: pytest.Config, folder: Path = SHOTS) -> Path | None:
+    """Where a browser test saves its pages: `folder` in the SQLite pass, nowhere in the
+    PostgreSQL pass, which runs at the same time and would empty and fill the same folder."""
+    return folder if config.getoption("--database") == "sqlite" else None
+
+
 def _iso(moments: dict[str, dt.datetime]) -> dict[str, str]:
     return {name: moment.isoformat() for name, moment in moments.items()}
 
@@ -160,7 +167,7 @@ def people(browser: Browser):
 
 
 @pytest.fixture
-def campaign(make_env, stack, serve, people) -> Campaign:
+def campaign(request, make_env, stack, serve, people) -> Campaign:
     """The three services on the ports their links name, and the staff's API client. People
     in a browser fill forms faster than the fraud floors expect: those are off here."""
     ports = {service: free_port() for service in SERVICES}
@@ -170,7 +177,8 @@ def campaign(make_env, stack, serve, people) -> Campaign:
     token = issue_token(apps, "admin", name="secretariaat")
     staff = people(extra_http_headers={"Authorization": f"Bearer {token}"})
     settle = functools.partial(run_the_bus, apps)
-    return Campaign(urls, staff.request, mail_folder(apps["nominations"]), settle)
+    mailbox, shots = mail_folder(apps["nominations"]), shots_of_the_pass(request.config)
+    return Campaign(urls, staff.request, mailbox, settle, shots)
 
 
 def test_a_whole_edition_from_nomination_to_winners(campaign: Campaign, people):

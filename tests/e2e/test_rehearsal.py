@@ -41,6 +41,9 @@ BUSY = {
 FAILED = {"rv_outbox_events": {"failed"}, "rv_queue_jobs": {"failed"}}
 QUIET = 1.3  # longer than a relay's interval (1 s): its periodic duties ran in between
 SETTLE_WITHIN = 60.0
+# The stack's start may take long: `make test` starts the SQLite pass's and the other worker's
+# slow tests, their processes and browsers, at the same moment (an upper bound, not a pause).
+START = 300.0
 HTML = {"Accept": "text/html"}
 YEAR = 365 * 86400
 WINDOWS = ("nominations_open", "nominations_close", "voting_open", "voting_close", "jury_close")
@@ -126,7 +129,10 @@ def rehearsal(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("rehearsal")
     proxy = Proxy(folder / "nginx")
     postgres = request.getfixturevalue("postgres_server")
-    stack = Stack(folder / "stack", postgres, compose_settings(proxy), demo=False, appendonly=True)
+    settings = compose_settings(proxy)
+    stack = Stack(
+        folder / "stack", postgres, settings, demo=False, appendonly=True, ready_within=START
+    )
     try:
         stack.start()
         urls = proxy.start(stack.ports)

@@ -7,7 +7,8 @@ invites the juror on the jury's page, closes the rounds and publishes the winner
 an embargo. The public nominate and vote, and the juror scores, as in test_campaign.py.
 Each service asks for its own sign-in once. Every staff page is checked with axe-core in
 Dutch and in English, at a desktop's width and a phone's, where nothing may scroll
-sideways; and photographed into tests/e2e/screenshots/staff/ (ignored by git).
+sideways; and photographed into tests/e2e/screenshots/staff/ (ignored by git) in the SQLite
+pass.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from tests.e2e.test_campaign import (
     people,  # noqa: F401  (a fixture)
     run_the_bus,
     score_from_the_mail,
+    shots_of_the_pass,
     vote,
 )
 from tests.factories import issue_token
@@ -51,7 +53,7 @@ ACCEPTED = ("Energiebib", "Fietsbieb Kortrijk")
 
 
 @pytest.fixture
-def console(make_env, stack, serve, people) -> Campaign:  # noqa: F811
+def console(request, make_env, stack, serve, people) -> Campaign:  # noqa: F811
     """The three services on the ports their links name; a staff token named
     "Secretariaat". Votes from one network past the second are held for review."""
     ports = {service: free_port() for service in SERVICES}
@@ -67,10 +69,12 @@ def console(make_env, stack, serve, people) -> Campaign:  # noqa: F811
     token = issue_token(apps, "admin", name="Secretariaat")
     api = people(extra_http_headers={"Authorization": f"Bearer {token}"}).request
     settle = functools.partial(run_the_bus, apps)
-    console = Campaign(urls, api, mail_folder(apps["nominations"]), settle, SHOTS / "staff")
+    shots = shots_of_the_pass(request.config, SHOTS / "staff")
+    console = Campaign(urls, api, mail_folder(apps["nominations"]), settle, shots)
     console.token = token
-    shutil.rmtree(console.shots, ignore_errors=True)
-    console.shots.mkdir(parents=True)
+    if shots:
+        shutil.rmtree(shots, ignore_errors=True)
+        shots.mkdir(parents=True)
     return console
 
 

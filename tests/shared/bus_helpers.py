@@ -84,6 +84,11 @@ def replica(app: Flask, slug: str):
         return session.scalar(select(model).where(model.slug == slug))
 
 
+# The longest wait for what needs processes started first (a worker, a relay): an upper
+# bound, never a pause, and generous, since a start takes seconds on a loaded machine.
+STARTS = 60
+
+
 def wait_for(predicate, timeout: float, interval: float = 0.05):
     """Poll until predicate() is truthy; returns its value and the seconds it took."""
     start = time.monotonic()
