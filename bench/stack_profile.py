@@ -52,9 +52,9 @@ def report(engine: str, samplers: dict[str, subprocess.Popen]) -> None:
             continue
         leaves, ours, total = busiest(out.read_text())
         print(f"  {name}: {total} samples ({out})")
-        for label, counts in (("on-CPU frame", leaves), ("project frame", ours)):
+        for label, counts in (("innermost", leaves), ("project's", ours)):
             for frame, n in counts.most_common(TOP):
-                print(f"    {n / total:5.1%}  {label:13}  {frame}")
+                print(f"    {n / total:5.1%}  {label:10}  {frame}")
 
 
 def busiest(raw: str) -> tuple[Counter, Counter, int]:
