@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shared import logs
 from shared.applied import applied_ids, claim_all
+from shared.db import read_only
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,8 @@ def deliver(
     events the relay then sends alone."""
     if not events:
         return [], {}, []
-    with factory.begin() as session:
+    # Reading only: on SQLite the transaction begins DEFERRED and takes no writer lock.
+    with factory(bind=read_only(factory.kw["bind"])) as session, session.begin():
         seen = applied_ids(session, [event_id for event_id, _ in events])
         fresh = dict(pair for pair in events if pair[0] not in seen)  # one each, in order
         found = _read(session, fresh, handlers)
