@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from shared import logs
 from shared.applied import applied_ids, claim
 from shared.mail_events import MailHandler, deliver
+from shared.mail_leases import app_leases
 from shared.models import OutboxEvent, utcnow
 from shared.schemas.events import EnvelopeSchema
 
@@ -105,7 +106,9 @@ def consume(factory: sessionmaker, envelopes: list[dict], handlers: dict[str, Ha
         sends = isinstance(handlers.get(ev["type"]), MailHandler)
         (mails if sends else others).append((str(ev["id"]), ev))
     applied, failures, duplicates = _apply_in_transaction(factory, others, handlers)
-    mailed, mail_failures, mail_duplicates = deliver(factory, mails, handlers)
+    mailed, mail_failures, mail_duplicates = (
+        deliver(factory, mails, handlers, app_leases()) if mails else ([], {}, [])
+    )
     failures |= mail_failures
     if failures:
         raise EventsNotApplied(failures)

@@ -12,8 +12,11 @@ newer state committed meanwhile is left alone.
 
 The trade-off, against a lock held across the send: the event is recorded as applied only
 once its mail went, so a mail is never lost, but a worker killed between the send and the
-record sends it again when the event is redelivered; two deliveries of one event running at
-the very same moment may both send (any later delivery finds the record and sends nothing).
+record sends it again when the event is redelivered. Two deliveries of one event at the
+same moment (a batch sent again while its first delivery still runs) never both send: each
+event's lease in Redis (shared/mail_leases.py) is taken before reading whether it was
+applied, and the delivery that does not get it waits until it is dropped, then finds the
+event applied.
 A change committed between `read` and the send (an address erased, a vote cast again)
 does not stop that one mail, as it would have waited for the mail under the lock before.
 """
@@ -30,6 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from shared import logs
 from shared.applied import applied_ids, claim_all
 from shared.db import read_only
+from shared.mail_leases import MailLeases
 
 log = logging.getLogger(__name__)
 
@@ -50,18 +54,34 @@ class MailHandler:
 
 
 def deliver(
-    factory: sessionmaker, events: list[tuple[str, dict]], handlers: dict
+    factory: sessionmaker, events: list[tuple[str, dict]], handlers: dict, leases: MailLeases
 ) -> tuple[list[str], dict[str, str], list[str]]:
     """Send the mails of (event id, event) pairs whose handlers are MailHandlers, each event
     applied at most once: the ids applied, why the others failed (the relay tries them
     again), and the ids applied before. A read that fails fails the whole batch, whose
     events the relay then sends alone."""
-    if not events:
-        return [], {}, []
+    pending = dict(events)  # one each, in order
+    done, failures, seen = [], {}, []
+    while pending:
+        leased = leases.take(list(pending))
+        if not leased:  # another delivery sends these now: wait for it, as for a row lock
+            leases.wait(list(pending))
+            continue
+        try:
+            batch = [(event_id, pending.pop(event_id)) for event_id in leased]
+            more = _deliver_leased(factory, batch, handlers)
+        finally:
+            leases.drop(leased)
+        done, failures, seen = done + more[0], failures | more[1], seen + more[2]
+    return done, failures, sorted(seen)
+
+
+def _deliver_leased(factory: sessionmaker, events: list[tuple[str, dict]], handlers: dict):
+    """`deliver` for events whose leases are ours: read, send, record."""
     # Reading only: on SQLite the transaction begins DEFERRED and takes no writer lock.
     with factory(bind=read_only(factory.kw["bind"])) as session, session.begin():
         seen = applied_ids(session, [event_id for event_id, _ in events])
-        fresh = dict(pair for pair in events if pair[0] not in seen)  # one each, in order
+        fresh = {event_id: ev for event_id, ev in events if event_id not in seen}
         found = _read(session, fresh, handlers)
     done, failures = _send_all(fresh, found, handlers)
     with factory.begin() as session:
