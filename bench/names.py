@@ -195,10 +195,12 @@ def person_address(rng: random.Random, domain: str) -> str:
     return f"{local}@{domain}"
 
 
-def distinct(rng: random.Random, count: int, domain_of) -> list[str]:
+def distinct(rng: random.Random, count: int, domain_of, seen: set[str]) -> list[str]:
     """`count` people's addresses, no two of one shape (jan.peeters1985@ and jan.peeters@
-    are one shape: the platform takes such a family for one script), at `domain_of(n)`."""
-    seen, addresses = set(), []
+    are one shape: the platform takes such a family for one script), at `domain_of(n)`;
+    none of a shape in `seen`, to which theirs are added (so two groups of people never
+    share a person: jan.peeters@ and janpeeters@gmail.com are one)."""
+    addresses = []
     for n in range(count):
         while (form := shape(normalise(address := person_address(rng, domain_of(n))))) in seen:
             pass

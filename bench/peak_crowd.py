@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from string import ascii_lowercase
 
 from bench.names import distinct
@@ -48,6 +48,7 @@ class Crowd:
     timings: Timings
     gate: asyncio.Semaphore
     rng: random.Random
+    shapes: set[str] = field(default_factory=set)  # of the people's addresses (bench/names.py)
 
     def client(self, source: str) -> Client:
         """A client at `source`."""
@@ -112,7 +113,7 @@ def _retry_after(answer, rng: random.Random) -> float:
 def honest_voters(crowd: Crowd, count: int, spread: float) -> tuple[list[Attempt], list]:
     """`count` people who heard the radio call: most come at once, fewer as time goes on."""
     attempts, tasks = [], []
-    for n, address in enumerate(distinct(crowd.rng, count, honest_domain)):
+    for n, address in enumerate(distinct(crowd.rng, count, honest_domain, crowd.shapes)):
         attempt = Attempt("honest", address)
         arrival = spread * crowd.rng.random() ** 2
         pause = crowd.rng.uniform(4, 15)
@@ -124,7 +125,7 @@ def honest_voters(crowd: Crowd, count: int, spread: float) -> tuple[list[Attempt
 def school_class(crowd: Crowd, pupils: int = 30) -> tuple[list[Attempt], list]:
     """A class voting together from the school's one address, within a couple of minutes."""
     attempts, tasks = [], []
-    for address in distinct(crowd.rng, pupils, lambda n: PROVIDERS[n % 3]):
+    for address in distinct(crowd.rng, pupils, lambda n: PROVIDERS[n % 3], crowd.shapes):
         attempt = Attempt("class", address)
         attempts.append(attempt)
         pupil = person(crowd, attempt, "127.100.0.20", crowd.rng.uniform(5, 30))
