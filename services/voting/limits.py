@@ -83,13 +83,17 @@ def _checked_at_once() -> bool:
 
 def _checks() -> list[Check]:
     s: VotingSettings = backends().settings
-    network = client_network()
     return [
-        Check(s.vote_limit_share, "vote-share", network, gate=True),
+        _share_check(),
         Check(s.vote_limit_overall, "vote-all", "all"),
         Check(s.vote_limit_address, "vote-address", client_address()),
-        Check(s.vote_limit_network, "vote-network", network),
+        Check(s.vote_limit_network, "vote-network", client_network()),
     ]
+
+
+def _share_check() -> Check:
+    """The network's share of intake: the gate in front of the overall ceiling."""
+    return Check(backends().settings.vote_limit_share, "vote-share", client_network(), gate=True)
 
 
 def _overall_exempt() -> bool:
@@ -102,7 +106,7 @@ def _within_share() -> bool:
     the ceiling, the others never do, so no flood can lock honest voters out. Counted once
     a request; Redis failing between the limiter's checks counts as within."""
     if "vote_within_share" not in g:
-        share = _checks()[0]
+        share = _share_check()
         try:
             g.vote_within_share = limiter.limiter.hit(_parsed(share.limit), *share.identifiers())
         except RedisError:
