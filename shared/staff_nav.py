@@ -4,8 +4,9 @@ jury, results, failed events), each a link to the service that owns it, and wher
 edition stands now with what to do next.
 
 Links to another service use its public address (`<SERVICE>_PUBLIC_URL`) and carry the
-page's language, so a staff member keeps reading the same language there (each service
-asks for its own sign-in once).
+page's language, so a staff member keeps reading the same language there. Each service asks
+for its own sign-in once, so every staff page and sign-in form says which service it is
+and that the other two ask separately (`sign_ins`).
 """
 
 from __future__ import annotations
@@ -16,12 +17,18 @@ from flask_babel import get_locale, lazy_gettext
 
 from shared.backends import backends
 from shared.campaign import PHASE_NAMES
+from shared.config import SERVICES
 from shared.models import utcnow
 
 if TYPE_CHECKING:
     from shared.editions import EditionColumns
 
 EDITION = "/staff/editions/{slug}"
+SERVICE_NAMES = {
+    "nominations": lazy_gettext("de hub (nominaties)"),
+    "voting": lazy_gettext("de stemdienst"),
+    "jury": lazy_gettext("de jurydienst"),
+}
 # (key, service, path with {slug}, label): the staff steps of an edition, in order.
 STEPS = (
     ("edition", "nominations", EDITION, lazy_gettext("Editie")),
@@ -76,3 +83,11 @@ def staff_nav(edition: EditionColumns | None, here: str | None = None) -> dict:
         nav["edition"] = {"title": edition.title, "phase": PHASE_NAMES[phase], "next": text}
         nav["next_url"] = None if step == here else target["url"]
     return nav
+
+
+def sign_ins() -> dict:
+    """Where staff are signed in (this service, by name) and the other two services, which
+    each ask for the staff token once on their own."""
+    here = backends().settings.service
+    others = [SERVICE_NAMES[service] for service in SERVICES if service != here]
+    return {"here": SERVICE_NAMES[here], "others": others}

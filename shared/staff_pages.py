@@ -27,7 +27,7 @@ from shared.auth import hash_token, live_token
 from shared.backends import backends
 from shared.limits import client_network, limiter
 from shared.models import StaffToken
-from shared.staff_nav import staff_nav
+from shared.staff_nav import SERVICE_NAMES, sign_ins, staff_nav
 
 bp = Blueprint("staff_login", __name__, url_prefix="/staff")
 SESSION_KEY = "staff_token_hash"
@@ -39,8 +39,9 @@ UNSAFE_IN_TARGET = re.compile(r"[\x00-\x20\x7f\\]")
 
 @bp.app_context_processor
 def navigation() -> dict:
-    """Give staff templates the shared navigation (shared/staff_nav.py)."""
-    return {"staff_nav": staff_nav}
+    """Give staff templates the shared navigation and the services' sign-ins
+    (shared/staff_nav.py)."""
+    return {"staff_nav": staff_nav, "staff_sign_ins": sign_ins, "service_names": SERVICE_NAMES}
 
 
 def signed_in(token_hash: str | None) -> StaffToken | None:

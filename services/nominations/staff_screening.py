@@ -36,6 +36,18 @@ NOT_SCREENING = lazy_gettext(
     "Finalisten kies je tussen het einde van de nominaties en het begin van de stemming."
 )
 FILTER_HELP = lazy_gettext("Kies een waarde uit de lijst; zoekwoorden hoogstens 200 tekens.")
+# The fields a nominator describes an innovation with, as the nomination's page names them.
+TEXT_LABELS = {
+    "nominee_name": lazy_gettext("Naam van de vernieuwer of het project"),
+    "organisation": lazy_gettext("Organisatie"),
+    "nominee_email": lazy_gettext("E-mailadres van de genomineerde"),
+    "website": lazy_gettext("Website"),
+    "region": lazy_gettext("Regio"),
+    "theme": lazy_gettext("Thema"),
+    "problem": lazy_gettext("Welk maatschappelijk probleem pakt de vernieuwing aan?"),
+    "solution": lazy_gettext("Wat werd er concreet gerealiseerd?"),
+    "impact": lazy_gettext("Wat is de impact? Voor wie maakt het een verschil?"),
+}
 
 
 @bp.get("/nominations")
@@ -95,12 +107,27 @@ def _nomination_page(session, edition, found, values: dict, errors: dict, status
         edition=edition,
         nomination=found,
         following=following,
+        others_wrote=others_wrote(found),
+        text_labels=TEXT_LABELS,
         values=values,
         errors=errors,
         **_names(),
         here="nominations",
     )
     return page, status
+
+
+def others_wrote(nomination: Nomination) -> dict[str, dict]:
+    """What each later nominator (by id) wrote otherwise than the nomination shows (the
+    first nominator's description), field by field: a duplicate's own words for staff."""
+    return {
+        person.id: {
+            name: person.texts[name]
+            for name in TEXT_LABELS
+            if (person.texts or {}).get(name) not in (None, "", getattr(nomination, name))
+        }
+        for person in nomination.nominators[1:]
+    }
 
 
 @bp.post("/nominations/<nomination_id>")

@@ -18,6 +18,7 @@ import shutil
 import ssl
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -27,6 +28,7 @@ from bench.peak_stack import Stack
 from shared.config import SERVICES
 from tests.e2e.test_campaign import Campaign, people, play_a_whole_edition  # noqa: F401
 from tests.factories import edition_body, iso
+from tests.links import CSRF
 from tests.pictures import camera_jpeg
 from tests.tls_proxy import HOSTS, Proxy
 
@@ -167,6 +169,48 @@ def test_the_whole_edition_over_https_behind_nginx(campaign, over_tls):
     play_a_whole_edition(campaign, over_tls)
 
 
+def sign_in_to_staff(page, token: str, start: str) -> None:
+    """Open `start` (a staff page or the sign-in form with a target), paste the staff token
+    into the sign-in form and press its button."""
+    page.goto(start)
+    assert "/staff/login" in page.url
+    page.locator("#token").fill(token)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_staff_sign_in_and_out_in_chromium_over_https(rehearsal, staff_token, over_tls, service):
+    # The story's staff use the API; here the staff sign-in form and the sign-out button,
+    # whose CSRF, Origin check and __Host- cookie only meet the real proxy over TLS.
+    base = rehearsal.urls[service]
+    staff = over_tls()
+    sign_in_to_staff(staff, staff_token, f"{base}/staff/")
+    assert staff.url == f"{base}/staff/"
+    cookies = staff.context.cookies()
+    assert cookies and all(c["name"].startswith("__Host-") and c["secure"] for c in cookies)
+    copy = over_tls()  # another browser holding a copy of the session cookie
+    copy.context.add_cookies(
+        [{"name": c["name"], "value": c["value"], "url": base, "secure": True} for c in cookies]
+    )
+    copy.goto(f"{base}/staff/")
+    assert copy.url == f"{base}/staff/"
+    with staff.expect_navigation():
+        staff.locator("form.signout button[type=submit]").click()
+    assert "/staff/login" in staff.url
+    copy.goto(f"{base}/staff/")
+    assert "/staff/login" in copy.url
+
+
+def test_a_sign_in_target_elsewhere_leads_to_the_staff_start_over_https(
+    rehearsal, staff_token, over_tls
+):
+    base = rehearsal.urls["nominations"]
+    staff = over_tls()
+    sign_in_to_staff(staff, staff_token, f"{base}/staff/login?next=/%09/elders.example")
+    assert staff.url == f"{base}/staff/"
+
+
 # What only the proxy and TLS show: each asked as a client outside would ask it.
 
 ONCE = ("Strict-Transport-Security", "Content-Security-Policy", "X-Content-Type-Options")
@@ -180,6 +224,22 @@ def test_every_header_of_a_tls_site_is_sent_once(rehearsal, service):
     assert {name: len(headers.get_all(name) or ()) for name in ONCE} == dict.fromkeys(ONCE, 1)
     cookies = headers.get_all("Set-Cookie") or []
     assert all(c.startswith("__Host-") and "Secure" in c for c in cookies)
+
+
+def test_a_script_without_referer_posts_a_pages_form_over_https(rehearsal):
+    # As the contract lets clients that are not browsers do with a mailed link's form: GET
+    # the page, POST its form back with the cookies, sending neither Referer nor Origin.
+    page = f"{rehearsal.urls['jury']}/nieuwe-link"
+    handlers = (
+        urllib.request.HTTPSHandler(context=rehearsal.tls),
+        urllib.request.HTTPCookieProcessor(),
+    )
+    client = urllib.request.build_opener(*handlers)
+    with client.open(page, timeout=10) as form:
+        token = CSRF.search(form.read().decode()).group(1)
+    body = urllib.parse.urlencode({"csrf_token": token, "email": "an@example.be"}).encode()
+    with client.open(page, body, timeout=10) as answer:  # an HTTP error would raise
+        assert answer.status == 200 and answer.url == page
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -226,6 +226,7 @@ def release_the_held_vote(console: Campaign, page: Page) -> None:
     """From the hub's navigation to voting's review page (signing in there once), where
     the vote held for its network is released with a note."""
     press(page, page.get_by_role("link", name="Vote review"))
+    assert "the sign-in of the voting service" in page.locator("main").inner_text()
     sign_in(console, page)
     assert "many votes from one network in a short time" in page.locator("main").inner_text()
     check(console, page, "staff-review")

@@ -1,7 +1,8 @@
 """One staff area over three services: every staff page carries the same navigation,
 linking across the services at their public addresses in the page's language, marking
-where one is and saying what the edition's phase asks next; and each service's page of
-failed events, with a retry button."""
+where one is and saying what the edition's phase asks next; each page and sign-in form
+says which service it signs in to and that the other two ask on their own; and each
+service's page of failed events, with a retry button."""
 
 from __future__ import annotations
 
@@ -41,6 +42,20 @@ def test_a_hub_page_links_to_voting_and_jury_at_their_public_addresses(make_app)
     assert f'href="https://jury.rv.example/staff/editions/{slug}?lang=en"' in nav
     assert f'href="/staff/editions/{slug}/finalists?lang=en" aria-current="page"' in nav
     assert "You can already look at the nominations" in nav  # the phase, and what it asks next
+
+
+def test_a_staff_page_says_where_one_is_signed_in_and_that_the_others_ask_apart(make_app):
+    voting = make_app("voting")
+    client = signed_in(voting, issue_token({"voting": voting}, "admin", name="Secretariaat"))
+    shown = html.unescape(client.get("/staff/", headers=HTML).get_data(as_text=True))
+    assert "Aangemeld bij de stemdienst als Secretariaat" in shown
+    assert "Pagina's van de hub (nominaties) en de jurydienst vragen" in nav_of(client, "/staff/")
+
+
+def test_the_sign_in_form_names_its_service_in_the_page_language(make_app):
+    jury = make_app("jury")
+    shown = jury.test_client().get("/staff/login?lang=en", headers=HTML).get_data(as_text=True)
+    assert "This is the sign-in of the jury service; the hub (nominations) and" in shown
 
 
 def test_the_failed_events_page_lists_them_and_retries_one(poisoned):  # noqa: F811

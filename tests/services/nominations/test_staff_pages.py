@@ -107,6 +107,16 @@ def test_a_nomination_page_shows_all_it_holds_and_its_other_nominators(hub, clie
     assert "proef.persoon0@telenet.be" in shown and "proef.persoon5@telenet.be" in shown
 
 
+def test_a_nomination_page_shows_what_a_later_nominator_wrote_otherwise(hub, client):
+    nomination_id = hub.confirmed(0)
+    again = {"nominee_email": "info0@vzwproef.be", "problem": "Energie is te duur voor velen."}
+    hub.confirmed(5, nominee_name="De Energiebib", organisation="Vzw Proef 0", **again)
+    shown = html.unescape(page(client, f"/staff/editions/{hub.slug}/nominations/{nomination_id}"))
+    later = shown[shown.index("proef.persoon5@telenet.be") :]
+    assert "Energie is te duur voor velen." in later and "De Energiebib" in later
+    assert "Zuinige toestellen" not in later  # the same words as the first are not repeated
+
+
 def test_a_decision_on_the_page_is_in_the_audit_log_under_the_token_name(hub, client):
     nomination_id = hub.confirmed(0)
     path = f"/staff/editions/{hub.slug}/nominations/{nomination_id}"
