@@ -90,6 +90,14 @@ def test_confirmation_links_are_limited_per_address(make_voting):
     assert_limited_with_retry_after(voting.confirm("not-a-token", ip="10.0.0.7"))
 
 
+def test_confirmation_links_are_limited_per_network(make_voting):
+    voting = make_voting(confirm_limit_network="2/minute")
+    rotated = [f"2001:db8:9:{n:x}::1" for n in range(3)]  # three /64s of one /48
+    assert [voting.confirm("not-a-token", ip=ip).status_code for ip in rotated[:2]] == [404, 404]
+    assert_limited_with_retry_after(voting.confirm("not-a-token", ip=rotated[2]))
+    assert voting.confirm("not-a-token", ip="2001:db8:a::1").status_code == 404  # another site
+
+
 def test_a_forged_forwarded_for_changes_nothing_without_a_trusted_proxy(make_voting):
     voting = make_voting(vote_limit_address="2/minute")
     codes = votes_until_limited(voting, 3, lambda n: "10.0.0.7", **{"X-Forwarded-For": "10.5.5.5"})
