@@ -60,6 +60,20 @@ def build_campaign(apps: dict, staff: dict, outbox: Path) -> str:
     return slug
 
 
+def close_and_publish(apps: dict, staff: dict, slug: str) -> None:
+    """Voting and jury close at the hub, their final figures reach it, and staff publish the
+    public award's winner."""
+    hub = apps["nominations"].test_client()
+    _patch(hub, slug, staff, voting_close=iso(-0.2), jury_close=iso(-0.1))
+    pump(apps)
+    results = hub.get(f"/api/v1/editions/{slug}/results", headers=staff).get_json()
+    assert results["complete"], results
+    awards = [{"award": "public", "finalist_id": results["public"][0]["finalist_id"]}]
+    response = hub.post(f"/api/v1/editions/{slug}/winners", json={"awards": awards}, headers=staff)
+    assert response.status_code == 201, response.get_json()
+    assert hub.get("/winnaars").status_code == 200
+
+
 def _judge(jury, finalist_id: str) -> None:
     """Bert logs in from his mail and submits his scores of one finalist, signed."""
     client = jury.test_client()

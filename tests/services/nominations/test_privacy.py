@@ -22,7 +22,12 @@ from services.voting.models import Vote
 from shared.people import identify
 from tests.factories import issue_token
 from tests.mailbox import read_mails
-from tests.services.nominations.privacy_helpers import BERT, HANNE, build_campaign
+from tests.services.nominations.privacy_helpers import (
+    BERT,
+    HANNE,
+    build_campaign,
+    close_and_publish,
+)
 from tests.shared.bus_helpers import pump
 
 
@@ -241,8 +246,10 @@ def _opened(value: bytes) -> bytes:
 
 def test_no_log_line_or_redis_key_names_a_person(apps, staff, tmp_path, caplog, redis_url, prefix):
     caplog.set_level(logging.DEBUG)
-    build_campaign(apps, staff, tmp_path / "outbox")
+    slug = build_campaign(apps, staff, tmp_path / "outbox")
     _request(apps, staff, BERT, "export")
+    close_and_publish(apps, staff, slug)
+    _request(apps, staff, HANNE, "erase")
     pump(apps)
     tokens = [m.group(1) for m in LINK_TOKEN.finditer(_all_mail(tmp_path / "outbox"))]
     assert len(tokens) >= 4  # the nominations' and the vote's confirmations, a log-in link
