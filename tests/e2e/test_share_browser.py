@@ -126,6 +126,7 @@ def test_the_voting_page_shows_the_thumbnail_and_links_the_page(site, page):
 PICTURED = {"finalist": ("img.picture", "/stemmen/{slug}/{key}"), "voting": ("img.thumbnail", "/")}
 
 
+@pytest.mark.engine_free  # how a page reads is the same on both engines
 @pytest.mark.parametrize("width", [1280, 360])
 @pytest.mark.parametrize("name", PICTURED)
 def test_a_page_with_pictures_fits_and_axe_finds_nothing_serious(site, page, shots, name, width):
