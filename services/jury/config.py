@@ -25,6 +25,19 @@ class JurySettings(config.Settings):
     # When jurors with finalists left to submit are reminded: hours before jury_close.
     jury_reminder_hours: str = "168,24"
 
+    def __post_init__(self) -> None:
+        """Refuse, at start, reminder moments the relay could not read (it would fail on
+        them every second, and the staff page with it)."""
+        try:
+            readable = all(hour >= 1 for hour in self.reminder_hours())
+        except ValueError:  # not a whole number
+            readable = False
+        if not readable:
+            raise config.ConfigError(
+                f"JURY_REMINDER_HOURS={self.jury_reminder_hours!r}: give whole hours before "
+                "jury_close, separated by commas (168,24); a lone comma sends none."
+            )
+
     def reminder_hours(self) -> tuple[int, ...]:
         """JURY_REMINDER_HOURS as whole hours, latest reminder last (168, 24)."""
         hours = {int(part) for part in self.jury_reminder_hours.split(",") if part.strip()}

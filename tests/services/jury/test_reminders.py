@@ -8,9 +8,11 @@ import datetime as dt
 
 import pytest
 
+from services.jury.config import load
 from services.jury.models import Juror
 from services.jury.privacy import act
 from services.jury.reminders import remind, remind_due
+from shared.config import ConfigError
 from shared.models import utcnow
 from shared.people import identify
 from tests.services.jury.conftest import (
@@ -23,6 +25,7 @@ from tests.services.jury.conftest import (
     schedule,
     score_form,
     select_finalists,
+    staff_headers,
 )
 from tests.services.jury.test_staff_pages import signed_in
 
@@ -92,6 +95,23 @@ def test_a_juror_who_submitted_everything_is_not_reminded(jury, staff, closing):
     invite(jury, staff, slug, "late@example.be")
     assert tick(jury, before(close, 168)) == 1  # the other juror only
     assert reminders_to(jury, "done@example.be") == []
+
+
+def test_the_settings_give_the_moments(make_jury):
+    jury = make_jury(jury_reminder_hours="48")
+    staff = staff_headers(jury)
+    close = utcnow() + dt.timedelta(days=8)
+    slug = schedule(jury, run=False, jury_close=close.isoformat())
+    select_finalists(jury, slug)
+    invite(jury, staff, slug, "an@example.be")
+    assert tick(jury, before(close, 168)) == 0
+    assert tick(jury, before(close, 48)) == 1
+
+
+@pytest.mark.parametrize("hours", ["een week", "168,x", "0", "-24"])
+def test_unreadable_moments_are_refused_at_start(hours):
+    with pytest.raises(ConfigError, match="JURY_REMINDER_HOURS"):
+        load({"JURY_REMINDER_HOURS": hours, "SECRET_KEY": "k" * 40})
 
 
 def test_a_juror_invited_after_a_moment_is_reminded_only_at_the_next(jury, staff):
