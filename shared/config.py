@@ -59,6 +59,9 @@ class Settings:
     voter_retention_days: int = 90
     nominee_retention_days: int = 180
     juror_retention_days: int = 30
+    # Days an export's findings stay at the hub after the request was done, for staff to
+    # send them to the person.
+    export_retention_days: int = 30
     # Staff sign-in attempts per client network and per token prefix (limits' notation), and
     # how long a staff page session lives on the server after its last use (seconds).
     staff_sign_in_limit_network: str = "30/hour"
@@ -200,6 +203,7 @@ def _retention_settings(env: dict) -> dict:
         "voter_retention_days": env.get("VOTER_RETENTION_DAYS"),
         "nominee_retention_days": env.get("NOMINEE_RETENTION_DAYS"),
         "juror_retention_days": env.get("JUROR_RETENTION_DAYS"),
+        "export_retention_days": env.get("EXPORT_RETENTION_DAYS"),
     }
     return {name: int(value) for name, value in days.items() if value}
 

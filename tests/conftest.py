@@ -33,12 +33,14 @@ from shared.redis_server import LocalRedis
 from tests import ordering, passes
 from tests.databases import Databases, create_database
 from tests.factories import issue_token
-from tests.postgres_server import LocalPostgres, binaries
+from tests.postgres_server import SEARCHED, LocalPostgres, binaries
 from tests.url_builders import compile_each_builder_once
 
 ROOT = Path(__file__).resolve().parent.parent
 MACHINE_REDIS = "redis://127.0.0.1:6379/11"
-POSTGRES = "postgresql://postgres@127.0.0.1:5432"
+# The PostgreSQL server tried first; RV_TEST_POSTGRES names another (one that answers nowhere
+# makes the suite start its own, as on a machine without a server).
+POSTGRES = os.environ.get("RV_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 
 
 def pytest_addoption(parser):
@@ -121,17 +123,17 @@ def _postgres_answers(url: str) -> bool:
 
 @pytest.fixture(scope="session")
 def postgres_server():
-    """A PostgreSQL server URL: the machine's on 5432, else one started for this process from
-    the machine's binaries (`make test` installs Debian's postgresql where they are missing).
-    Where neither can be had the test fails saying so: a skip would let a whole engine's pass
-    vanish from a green run."""
+    """A PostgreSQL server URL: the machine's on 5432 (RV_TEST_POSTGRES), else one started for
+    this process from the machine's binaries (`make test` installs Debian's postgresql where
+    they are missing). Where neither can be had the test fails saying so: a skip would let a
+    whole engine's pass vanish from a green run."""
     if _postgres_answers(POSTGRES):
         yield POSTGRES
         return
     if binaries() is None:
         pytest.fail(
-            "PostgreSQL is needed: none answers on 127.0.0.1:5432 and no initdb was found "
-            "(on PATH or /usr/lib/postgresql/*/bin); `make test` installs Debian's postgresql"
+            f"PostgreSQL is needed: none answers at {POSTGRES} and no initdb was found "
+            f"({SEARCHED}); `make test` installs Debian's postgresql"
         )
     folder = Path(tempfile.mkdtemp(prefix="rv-postgres-"))  # outside root's private tmp
     server = LocalPostgres(folder, binaries())

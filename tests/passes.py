@@ -3,7 +3,8 @@
 A test whose fixtures never build the run's databases (no `databases` among them) does the
 same whatever `--database` says: it is marked `engine_free`, and the PostgreSQL pass
 deselects it (`-m "not engine_free"`); so does a module that says so itself (the pages'
-accessibility). A test marked `postgresql_only` (the production rehearsal, on PostgreSQL
+accessibility; the campaign in Chromium, whose story the rehearsal plays on PostgreSQL).
+A test marked `postgresql_only` (the production rehearsal, on PostgreSQL
 by design) is never engine_free, and the SQLite pass deselects it. Each pass writes what
 passed to its --passes-record file, and `python -m tests.passes SQLITE_RECORD
 POSTGRESQL_RECORD` prints the passes per engine and fails when an engine-dependent test

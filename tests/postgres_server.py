@@ -11,9 +11,17 @@ from pathlib import Path
 
 from shared.redis_server import free_port
 
+# RV_TEST_POSTGRES_BIN names the one folder to take initdb and pg_ctl from (a version of
+# several; a folder without them stands for a machine with none).
+SEARCHED = os.environ.get("RV_TEST_POSTGRES_BIN") or "on PATH or /usr/lib/postgresql/*/bin"
+
 
 def binaries() -> Path | None:
-    """The folder of initdb and pg_ctl (on PATH, or Debian's versioned folder), if any."""
+    """The folder of initdb and pg_ctl (RV_TEST_POSTGRES_BIN's; else on PATH, or Debian's
+    newest versioned folder), if any."""
+    folder = os.environ.get("RV_TEST_POSTGRES_BIN")
+    if folder:
+        return Path(folder) if (Path(folder) / "initdb").is_file() else None
     found = shutil.which("initdb") or next(
         iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)), None
     )

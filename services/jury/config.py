@@ -17,8 +17,10 @@ class JurySettings(config.Settings):
     jury_login_link_max_age: int = 7 * DAY
     # A juror's session ends after this many seconds without a request (sliding).
     jury_session_lifetime: int = 12 * 3600
-    # "Send me a new link": per client address and per e-mail address typed.
+    # "Send me a new link": per client address (an IPv6 /64), per network (a /24 or an IPv6
+    # /48) and per e-mail address typed (its one spelling).
     jury_new_link_per_address: str = "20 per hour"
+    jury_new_link_per_network: str = "60 per hour"
     jury_new_link_per_email: str = "5 per hour"
     # When jurors with finalists left to submit are reminded: hours before jury_close.
     jury_reminder_hours: str = "168,24"

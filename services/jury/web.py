@@ -31,7 +31,7 @@ from services.jury.scoring import (
 )
 from shared.backends import backends
 from shared.finalists import finalists_of
-from shared.limits import client_address, limiter
+from shared.limits import client_address, client_network, limiter
 from shared.links import ButtonPage, button_page
 from shared.people import normalise
 from shared.schemas.fields import Email
@@ -156,6 +156,7 @@ def _mailbox() -> str:
 
 @bp.route("/nieuwe-link", methods=["GET", "POST"])
 @limiter.limit(_limit("jury_new_link_per_address"), key_func=client_address, methods=["POST"])
+@limiter.limit(_limit("jury_new_link_per_network"), key_func=client_network, methods=["POST"])
 @limiter.limit(_limit("jury_new_link_per_email"), key_func=_mailbox, methods=["POST"])
 def new_link():
     """Ask for a new login link: the same answer whether or not the address is a juror's."""

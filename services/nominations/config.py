@@ -16,6 +16,8 @@ class NominationsSettings(config.Settings):
     # count, so a visitor correcting a typo is not held back). A school class nominating
     # together from one address fits; a script sending mail to strangers does not.
     nominations_rate_limit: str = "60 per hour"
+    # ... and per network (a /24 or an IPv6 /48), however many addresses it rotates through.
+    nominations_rate_limit_network: str = "180 per hour"
     # Mails the public sets off (confirmation links, nominee notices) per recipient: an
     # address typed by someone else gets no more than this, however it is spelled.
     mail_limit_recipient: str = "5 per day"

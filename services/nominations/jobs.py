@@ -8,7 +8,11 @@ from services.nominations.mails import confirmation_mail, nominee_notice
 from services.nominations.nominations import MAIL_CONFIRM
 from services.nominations.privacy import record_answer
 from services.nominations.results import store_ranking, store_tally
-from services.nominations.retention import erase_people_due, purge_unconfirmed
+from services.nominations.retention import (
+    erase_people_due,
+    forget_exports_due,
+    purge_unconfirmed,
+)
 from shared.backends import backends
 from shared.events import Handler, apply_job
 from shared.outbox_pruning import prune_acked
@@ -25,7 +29,7 @@ HANDLERS: dict[str, Handler] = {
     PRIVACY_ANSWERED: record_answer,
 }
 
-PERIODIC = (purge_unconfirmed, erase_people_due, prune_acked, scrub_log)
+PERIODIC = (purge_unconfirmed, erase_people_due, forget_exports_due, prune_acked, scrub_log)
 
 
 def apply_events(envelopes: list[dict]) -> dict:

@@ -15,7 +15,7 @@ from services.nominations.screening import decide, get_nomination, list_filters,
 from shared.auth import staff_required
 from shared.backends import backends
 from shared.http import load_json
-from shared.limits import client_address, limiter
+from shared.limits import client_address, client_network, limiter
 from shared.pagination import cursor_after, keyset_page, page_limit
 from shared.schemas.nominations import DecisionSchema, NominationListSchema, NominationSchema
 
@@ -23,15 +23,29 @@ bp = Blueprint("nominations_api", __name__, url_prefix="/api/v1")
 NOMINATION = NominationSchema()
 ACCEPTED = (202, 303)  # a nomination taken in, by the API or by the form
 
-# One counter per client address for the API and the form together; only nominations
-# taken in count, so correcting a mistake costs nothing.
-nomination_limit = limiter.shared_limit(
+# One counter per client address (an IPv6 /64) and one per network (a /24 or an IPv6 /48:
+# a site rotating through its /64s is one network) for the API and the form together;
+# only nominations taken in count, so correcting a mistake costs nothing.
+_per_address = limiter.shared_limit(
     lambda: backends().settings.nominations_rate_limit,
     scope="nominate",
     key_func=client_address,
     methods=["POST"],
     deduct_when=lambda response: response.status_code in ACCEPTED,
 )
+_per_network = limiter.shared_limit(
+    lambda: backends().settings.nominations_rate_limit_network,
+    scope="nominate-network",
+    key_func=client_network,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code in ACCEPTED,
+)
+
+
+def nomination_limit(view):
+    """The nominations' limits, per client address and per network, on a view that takes
+    nominations in."""
+    return _per_address(_per_network(view))
 
 
 @bp.post("/editions/<slug>/nominations")

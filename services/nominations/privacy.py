@@ -8,7 +8,8 @@ Each answers by event; the request is done once all three have answered.
 Erasing at the hub: the person's nominator records go (the innovation stays, without that
 nominator, and keeps its count); where the person is a nominee, their name and address go,
 the innovation is named "Anoniem" from then on (to jury too), and a finalist's replicas
-are sent again.
+are sent again. The findings of an earlier export for the person (kept for staff to send
+on) go too: they hold the person's name and address.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def file_request(session: Session, email: str, kind: str, staff: str) -> Privacy
         needles += [n.nominee_name for n in named] + [n.nominee_email for n in named]
         _erase(session, nominated, named)
         _forget_in_texts(session, person, named)
+        _forget_exports(session, person)
         forget_mentions(session, needles)
         erased(session)
     summary = {"nominations_made": len(nominated), "nominations_naming_you": len(named)}
@@ -157,6 +159,24 @@ def _forget_in_texts(session: Session, person: str, named: list[Nomination]) -> 
         if nominator.nomination_id in ids or normalise(texts.get("nominee_email", "")) == person:
             kept = {k: v for k, v in texts.items() if k not in ("nominee_name", "nominee_email")}
             nominator.texts = kept
+
+
+def _forget_exports(session: Session, person: str) -> None:
+    """Earlier exports whose findings hold the person's address (under any spelling) keep
+    their summary but lose their findings."""
+    for request in session.scalars(select(PrivacyRequest).where(PrivacyRequest.kind == "export")):
+        if person in _addresses_in(request.data):
+            request.data = {}
+
+
+def _addresses_in(found) -> set[str]:
+    """The normalised addresses in an export's findings (the values of its `email` keys)."""
+    if isinstance(found, list):
+        return set().union(*map(_addresses_in, found))
+    if not isinstance(found, dict):
+        return set()
+    own = {normalise(v) for k, v in found.items() if k.endswith("email") and isinstance(v, str)}
+    return own.union(*map(_addresses_in, found.values()))
 
 
 def _erase(session: Session, nominated: list[Nominator], named: list[Nomination]) -> None:

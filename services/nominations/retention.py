@@ -1,7 +1,8 @@
 """Keeping personal data only as long as needed. A nomination nobody confirmed before its
 link expired can never be confirmed, so its nominator's details are erased, and so is the
 innovation when no one else nominated it. Some months after an edition's jury closed, its
-nominators' details and nominees' addresses go too. The relay runs both every second or so."""
+nominators' details and nominees' addresses go too, and an export's findings some days
+after the request was done. The relay runs these every second or so."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import datetime as dt
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
-from services.nominations.models import Edition, Nomination, Nominator
+from services.nominations.models import Edition, Nomination, Nominator, PrivacyRequest
 from shared.backends import backends
 from shared.models import utcnow
 from shared.retention import editions_due
@@ -59,3 +60,19 @@ def _erase_people(session: Session, edition: Edition) -> None:
         .values(nominee_email="", email_key="erased:" + Nomination.id)
         .execution_options(synchronize_session=False)
     )
+
+
+def forget_exports_due(session: Session, now: dt.datetime | None = None) -> int:
+    """Drop the findings of every export done `export_retention_days` ago (staff had the
+    time to send them to the person); its summary stays. Returns how many exports."""
+    days = backends().settings.export_retention_days
+    cutoff = (now or utcnow()) - dt.timedelta(days=days)
+    query = select(PrivacyRequest).where(
+        PrivacyRequest.kind == "export", PrivacyRequest.done_at < cutoff
+    )
+    due = [request for request in session.scalars(query) if request.data]
+    for request in due:
+        request.data = {}
+    if due:
+        erased(session)
+    return len(due)

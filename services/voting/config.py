@@ -27,7 +27,9 @@ class VotingSettings(config.Settings):
     # While Redis is away, each process also caps its own intake (and applies the limits
     # above in its memory).
     vote_limit_fallback: str = "100/second"
+    # Confirmation links opened and pressed, per client and per network.
     confirm_limit_address: str = "60/minute"
+    confirm_limit_network: str = "180/minute"
     # Receipts looked up on the check page (check_web.py) per client address.
     check_limit_address: str = "30/minute"
     # How long browsers and proxies may keep the public bulletin (a decision may replace it).

@@ -24,7 +24,7 @@ from services.voting.models import Edition, Finalist
 from shared.backends import backends
 from shared.editions import edition_or_404
 from shared.finalists import finalists_of
-from shared.limits import client_address, limiter
+from shared.limits import client_address, client_network, limiter
 from shared.links import ButtonPage, button_page
 from shared.models import utcnow
 from shared.schemas.votes import VoteInSchema
@@ -178,12 +178,20 @@ CONFIRM_PAGE = ButtonPage(
 )
 
 
-def _confirm_limit():
-    return limiter.limit(lambda: backends().settings.confirm_limit_address, key_func=client_address)
+def _confirm_limits(view):
+    """The link's limits: per client (an IPv6 /64) and per network (a /24 or an IPv6 /48,
+    so that one site rotating through its /64s counts as one)."""
+    per_network = limiter.limit(_setting("confirm_limit_network"), key_func=client_network)
+    per_client = limiter.limit(_setting("confirm_limit_address"), key_func=client_address)
+    return per_client(per_network(view))
+
+
+def _setting(name: str):
+    return lambda: getattr(backends().settings, name)
 
 
 @bp.get("/votes/confirm/<token>")
-@_confirm_limit()
+@_confirm_limits
 def confirm_page(token: str):
     """The link in the mail: a page with the button that confirms (a mail scanner opening
     the link changes nothing); a link that cannot confirm answers its 4xx page here."""
@@ -197,7 +205,7 @@ def confirm_page(token: str):
 
 
 @bp.post("/votes/confirm/<token>")
-@_confirm_limit()
+@_confirm_limits
 def confirm(token: str):
     """The button: confirms the vote, which is in the tally once this answers."""
     try:

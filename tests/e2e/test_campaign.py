@@ -12,10 +12,11 @@ the edition and its phase.
 
 The three services run in this process, served over real HTTP on the ports their links
 name; what their relays and workers do runs in between the steps (`Campaign.pump`);
-tests/e2e/test_rehearsal.py plays the same story over HTTPS through nginx. Every
-page is saved at 1280 and 360 px wide into tests/e2e/screenshots/ (ignored by git), for a
-person to look at, in the SQLite pass (a page shows the same on both engines, and `make
-test` runs the PostgreSQL pass at the same time).
+tests/e2e/test_rehearsal.py plays the same story over HTTPS through nginx, on PostgreSQL,
+with real relays and workers: so this one is engine_free, and the PostgreSQL pass of `make
+test` leaves it to the rehearsal. Every page is saved at 1280 and 360 px wide into
+tests/e2e/screenshots/ (ignored by git), for a person to look at, in the SQLite pass (a page
+shows the same on both engines, and `make test` runs the PostgreSQL pass at the same time).
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ from tests.factories import issue_token
 from tests.mailbox import mail_folder, read_mails
 from tests.shared.bus_helpers import run_the_bus, wait_for
 
-pytestmark = pytest.mark.slow
+# The PostgreSQL pass plays this story in the rehearsal (see above).
+pytestmark = [pytest.mark.slow, pytest.mark.engine_free]
 
 SHOTS = ROOT / "tests" / "e2e" / "screenshots"
 DESKTOP, PHONE = {"width": 1280, "height": 800}, {"width": 360, "height": 740}

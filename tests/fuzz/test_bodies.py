@@ -35,6 +35,7 @@ LONG_FIELDS = [
 ]
 # Names as people type them: stored exactly as typed, never refused.
 TYPED = {
+    "accents": "Zo\u00eb \u00c7elik-H\u00e5kansson \u0141\u00f3d\u017a",
     "combining marks": "Zorg\u0301 e\u0308n Zo\u0328",
     "emoji": "Fietsbieb \U0001f6b2\U0001f469\u200d\U0001f467",
 }

@@ -64,13 +64,13 @@ def test_a_submission_just_behind_the_closers_clock_is_refused(jury, contest, ju
 
 def test_the_close_waits_for_a_submission_in_flight(jury, contest, juror_id):
     moment = jury_close(jury, contest.slug)
-    met, closed = threading.Barrier(2, timeout=30), threading.Event()
+    met, closed, finished_early = threading.Barrier(2, timeout=30), threading.Event(), []
 
     def submit_now() -> None:
         with jury.app_context(), jury.extensions["rv"].sessions.begin() as session:
             submit(jury, session, juror_id, contest.finalists[0], utcnow())
             met.wait()  # submitted, not yet committed: the close starts now
-            closed.wait(timeout=1)  # a close that does not wait for it finishes meanwhile
+            finished_early.append(closed.wait(timeout=1))  # as a close not waiting would
 
     def close_at_once() -> None:
         met.wait()
@@ -82,4 +82,5 @@ def test_the_close_waits_for_a_submission_in_flight(jury, contest, juror_id):
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    assert finished_early == [False]  # they met, and the close waited for the submission
     assert ranked_and_submitted(jury) == (1, 1)

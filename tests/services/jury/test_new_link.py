@@ -9,9 +9,10 @@ from tests.services.jury.conftest import csrf, invite, login_path, mails_to, run
 HTML = {"Accept": "text/html"}
 
 
-def ask(client, address: str):
+def ask(client, address: str, ip: str = "127.0.0.1"):
     token = csrf(client, "/nieuwe-link")
-    return client.post("/nieuwe-link", data={"csrf_token": token, "email": address}, headers=HTML)
+    data = {"csrf_token": token, "email": address}
+    return client.post("/nieuwe-link", data=data, headers=HTML, environ_base={"REMOTE_ADDR": ip})
 
 
 def test_a_juror_gets_a_new_link(jury, staff, contest):
@@ -51,6 +52,15 @@ def test_new_links_are_limited_per_client_address(make_jury):
     client = jury.test_client()
     statuses = [ask(client, f"p{i}@example.be").status_code for i in range(3)]
     assert statuses == [200, 200, 429]
+
+
+def test_new_links_are_limited_per_network(make_jury):
+    jury = make_jury(jury_new_link_per_network="2 per hour")
+    client = jury.test_client()
+    rotated = [f"2001:db8:4:{n:x}::1" for n in range(3)]  # three /64s of one /48
+    statuses = [ask(client, f"p{n}@example.be", ip).status_code for n, ip in enumerate(rotated)]
+    assert statuses == [200, 200, 429]
+    assert ask(client, "p9@example.be", "2001:db8:5::1").status_code == 200  # another site
 
 
 def test_a_limited_visitor_reads_why_in_the_pages_language(make_jury):

@@ -1,5 +1,6 @@
 """One person in every role, for the privacy tests: Bert nominates Hanne's innovation, is
-nominated himself, votes and judges the edition, each time spelling his address differently."""
+nominated himself, votes and judges the edition (a submitted scorecard), each time spelling
+his address differently."""
 
 from __future__ import annotations
 
@@ -9,15 +10,18 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from services.jury.models import Criterion
 from services.nominations.confirmation import confirm_link
 from services.nominations.models import Nominator
 from tests.factories import edition_body, iso
 from tests.links import follow
 from tests.mailbox import read_mails
+from tests.services.jury.conftest import login_path, score_form
 from tests.services.nominations.conftest import nomination_body
 from tests.shared.bus_helpers import pump
 
 BERT = "Bert.Lenaerts@gmail.com"  # nominator, voter and juror, in three spellings
+JUROR = "b.e.r.t.lenaerts@googlemail.com"
 HANNE = "hanne@warmwonen.be"  # a nominee
 VOTE_LINK = re.compile(r"https?://\S+(/votes/confirm/\S+)")
 
@@ -25,7 +29,8 @@ VOTE_LINK = re.compile(r"https?://\S+(/votes/confirm/\S+)")
 def build_campaign(apps: dict, staff: dict, outbox: Path) -> str:
     """An edition whose voting is open, with Bert's nomination of Hanne's innovation among
     its finalists, Bert's counted vote (as bertlenaerts+rv@gmail.com) and Bert as a juror
-    (as b.e.r.t.lenaerts@googlemail.com); returns the edition's slug."""
+    (as b.e.r.t.lenaerts@googlemail.com) who submitted his scores of the third finalist, with
+    a comment that signs his name; returns the edition's slug."""
     hub = apps["nominations"].test_client()
     body = edition_body(finalist_count=3)
     slug = body["slug"]
@@ -43,7 +48,7 @@ def build_campaign(apps: dict, staff: dict, outbox: Path) -> str:
     _patch(hub, slug, staff, voting_open=iso(-1))
     pump(apps)
     _vote(apps, slug, ids[0], "bertlenaerts+rv@gmail.com", outbox)
-    juror = {"name": "Bert Lenaerts", "email": "b.e.r.t.lenaerts@googlemail.com"}
+    juror = {"name": "Bert Lenaerts", "email": JUROR}
     response = (
         apps["jury"]
         .test_client()
@@ -51,7 +56,33 @@ def build_campaign(apps: dict, staff: dict, outbox: Path) -> str:
     )
     assert response.status_code == 201, response.get_json()
     pump(apps)
+    _judge(apps["jury"], ids[2])
     return slug
+
+
+def close_and_publish(apps: dict, staff: dict, slug: str) -> None:
+    """Voting and jury close at the hub, their final figures reach it, and staff publish the
+    public award's winner."""
+    hub = apps["nominations"].test_client()
+    _patch(hub, slug, staff, voting_close=iso(-0.2), jury_close=iso(-0.1))
+    pump(apps)
+    results = hub.get(f"/api/v1/editions/{slug}/results", headers=staff).get_json()
+    assert results["complete"], results
+    awards = [{"award": "public", "finalist_id": results["public"][0]["finalist_id"]}]
+    response = hub.post(f"/api/v1/editions/{slug}/winners", json={"awards": awards}, headers=staff)
+    assert response.status_code == 201, response.get_json()
+    assert hub.get("/winnaars").status_code == 200
+
+
+def _judge(jury, finalist_id: str) -> None:
+    """Bert logs in from his mail and submits his scores of one finalist, signed."""
+    client = jury.test_client()
+    assert follow(client, login_path(jury, JUROR)).status_code == 303
+    with jury.extensions["rv"].sessions() as session:
+        keys = set(session.scalars(select(Criterion.key)))
+    comment = "Sterk dossier. Bert Lenaerts"
+    response = score_form(client, finalist_id, dict.fromkeys(keys, 7), "submit", comment=comment)
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
 
 
 def _nominate(apps, slug: str, i: int) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import logging
 import re
+import zlib
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,18 @@ from sqlalchemy import select
 
 from services.jury.models import Juror
 from services.nominations.models import Nomination, Nominator
+from services.voting.edition_keys import person_in
+from services.voting.models import Edition as VotingEdition
 from services.voting.models import Vote
 from shared.people import identify
 from tests.factories import issue_token
 from tests.mailbox import read_mails
-from tests.services.nominations.privacy_helpers import BERT, HANNE, build_campaign
+from tests.services.nominations.privacy_helpers import (
+    BERT,
+    HANNE,
+    build_campaign,
+    close_and_publish,
+)
 from tests.shared.bus_helpers import pump
 
 
@@ -62,6 +70,7 @@ def test_an_export_holds_what_every_service_keeps_on_the_person(apps, campaign):
     assert [v["status"] for v in data["voting"]["votes"]] == ["counted"]
     assert data["voting"]["votes"][0]["edition"] == slug
     assert [j["name"] for j in data["jury"]["jurors"]] == ["Bert Lenaerts"]
+    assert [c["status"] for c in data["jury"]["jurors"][0]["scorecards"]] == ["submitted"]
     assert request["services"]["voting"] == {"votes": 1, "listed_as_juror": 1}
 
 
@@ -73,19 +82,43 @@ def test_a_nominee_sees_the_nominations_that_name_them(apps, campaign):
 
 
 def test_an_erasure_leaves_no_trace_of_the_person_and_the_counts_unchanged(
-    apps, campaign, redis_url, prefix
+    apps, staff, tmp_path, caplog, redis_url, prefix
 ):
-    staff, slug = campaign
-    before = _tally(apps, slug, staff)
-    assert sum(before.values()) == 1
-    person_hash = identify(apps["voting"].extensions["rv"].settings, BERT).hash
+    caplog.set_level(logging.DEBUG)
+    slug = build_campaign(apps, staff, tmp_path / "outbox")
+    before = _counts(apps, slug, staff)
+    assert sum(before["votes"].values()) == 1 and before["ranking"]
+    exported = _request(apps, staff, BERT, "export")["data"]
+    [card] = exported["jury"]["jurors"][0]["scorecards"]
+    assert (card["status"], card["comment"]) == ("submitted", "Sterk dossier. Bert Lenaerts")
+    needles = [b"lenaerts", b"bertlenaerts", *_keyed_hashes(apps, BERT)]
     request = _request(apps, staff, BERT, "erase")
     assert request["status"] == "done" and "data" not in request
     pump(apps)  # the relays acknowledge the last events
-    assert _tally(apps, slug, staff) == before
-    needles = [b"lenaerts", b"bertlenaerts", person_hash.encode()]
+    assert _counts(apps, slug, staff) == before
     assert _found_in_databases(apps, needles) == []
     assert _found_in_redis(redis_url, prefix, needles) == []
+    logged = [_everything_in(record) for record in caplog.records]
+    assert len(logged) > 50 and any(b"event applied" in line for line in logged)
+    assert [line[:200] for line in logged if any(n in line for n in needles)] == []
+
+
+def _counts(apps, slug: str, staff: dict) -> dict:
+    """The public votes per finalist and the jury's ranking."""
+    ranking = apps["jury"].test_client().get(f"/api/v1/editions/{slug}/ranking", headers=staff)
+    assert ranking.status_code == 200
+    return {"votes": _tally(apps, slug, staff), "ranking": ranking.get_json()}
+
+
+def _keyed_hashes(apps, email: str) -> list[bytes]:
+    """The keyed hashes that identify the person: the platform's (which the request
+    carries) and each edition's own, which voting stores."""
+    person = identify(apps["voting"].extensions["rv"].settings, email)
+    with apps["voting"].extensions["rv"].sessions() as session:
+        keys = session.scalars(select(VotingEdition.hash_key)).all()
+    kept = [person_in(key, person) for key in keys]
+    hashes = {person.hash} | {h for p in kept for h in (p.hash, p.shape_hash)}
+    return [h.encode() for h in hashes]
 
 
 def test_an_erased_nominee_is_anonymous_in_every_service(apps, campaign):
@@ -100,6 +133,19 @@ def test_an_erased_nominee_is_anonymous_in_every_service(apps, campaign):
     for service in ("voting", "jury"):
         assert "Anoniem" in _finalist_names(apps[service]), service
     assert _found_in_databases(apps, [b"hanne"]) == []
+
+
+def test_an_erasure_empties_the_person_s_earlier_exports(apps, campaign):
+    staff, _ = campaign
+    bert, hanne = _request(apps, staff, BERT, "export"), _request(apps, staff, HANNE, "export")
+    _request(apps, staff, BERT.upper(), "erase")
+    hub = apps["nominations"].test_client()
+    again = {
+        r["id"]: hub.get(f"/api/v1/privacy/requests/{r['id']}", headers=staff).get_json()
+        for r in (bert, hanne)
+    }
+    assert again[bert["id"]]["data"] == {} and again[bert["id"]]["services"] == bert["services"]
+    assert again[hanne["id"]]["data"] == hanne["data"]
 
 
 def test_the_rest_of_the_people_stay(apps, campaign):
@@ -177,16 +223,33 @@ def _found_in_redis(url: str, prefix: str, needles: list[bytes]) -> list[str]:
     client = Redis.from_url(url)
     found = []
     for key in client.scan_iter(match=f"*{prefix}*", count=1000):
-        dumped = (client.dump(key) or b"").lower() + key.lower()
-        if any(n in dumped for n in needles):
+        if any(n in _redis_text(client, key) for n in needles):
             found.append(key.decode())
     return found
 
 
+def _redis_text(client: Redis, key: bytes) -> bytes:
+    """A key's name and value, with the fields of a hash opened where they are compressed
+    (rq keeps a job's arguments, here events, compressed)."""
+    parts = [key, client.dump(key) or b""]
+    if client.type(key) == b"hash":
+        parts += [_opened(value) for value in client.hvals(key)]
+    return b"\n".join(parts).lower()
+
+
+def _opened(value: bytes) -> bytes:
+    try:
+        return zlib.decompress(value)
+    except zlib.error:
+        return value
+
+
 def test_no_log_line_or_redis_key_names_a_person(apps, staff, tmp_path, caplog, redis_url, prefix):
     caplog.set_level(logging.DEBUG)
-    build_campaign(apps, staff, tmp_path / "outbox")
+    slug = build_campaign(apps, staff, tmp_path / "outbox")
     _request(apps, staff, BERT, "export")
+    close_and_publish(apps, staff, slug)
+    _request(apps, staff, HANNE, "erase")
     pump(apps)
     tokens = [m.group(1) for m in LINK_TOKEN.finditer(_all_mail(tmp_path / "outbox"))]
     assert len(tokens) >= 4  # the nominations' and the vote's confirmations, a log-in link

@@ -1,5 +1,6 @@
 """Nominations nobody confirmed are erased once their link expired: the nominator's details
-and, when no one else nominated it, the innovation."""
+and, when no one else nominated it, the innovation. Nominators and nominees' addresses go
+some months after the jury closed, and an export's findings some days after it was done."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from sqlalchemy import func, select
 
 from services import registry
 from services.nominations.models import Edition, Nomination, Nominator
-from services.nominations.retention import erase_people_due, purge_unconfirmed
+from services.nominations.privacy import record_answer
+from services.nominations.retention import erase_people_due, forget_exports_due, purge_unconfirmed
 from shared.models import utcnow
 
 LATER = dt.timedelta(days=7, hours=2)  # past the link's seven days and the margin
@@ -77,3 +79,44 @@ def test_nobody_is_erased_before_the_retention(hub):
     hub.confirmed(nominee_name="Hanne Maes", nominee_email="hanne@warmwonen.be")
     assert erase_people_at(hub, 179) == 0
     assert people(hub) == (["Proef Persoon"], [("Hanne Maes", "hanne@warmwonen.be")])
+
+
+def exported(hub, email: str) -> str:
+    """An export of the person at the hub, answered by voting and jury (as their events
+    would): the request's id."""
+    body = {"email": email, "kind": "export"}
+    filed = hub.client.post("/api/v1/privacy/requests", json=body, headers=hub.staff)
+    assert filed.status_code == 202
+    request_id = filed.get_json()["id"]
+    with hub.app.app_context(), hub.app.extensions["rv"].sessions.begin() as session:
+        for service in ("voting", "jury"):
+            answer = {"request_id": request_id, "service": service, "summary": {}, "data": {}}
+            record_answer(session, answer)
+    return request_id
+
+
+def findings(hub, request_id: str) -> dict:
+    response = hub.client.get(f"/api/v1/privacy/requests/{request_id}", headers=hub.staff)
+    assert response.get_json()["status"] == "done"
+    return response.get_json()["data"]
+
+
+def forget_exports_at(hub, days_later: float) -> int:
+    """Run the hub's retention of exports some days from now."""
+    with hub.app.app_context(), hub.app.extensions["rv"].sessions.begin() as session:
+        return forget_exports_due(session, utcnow() + dt.timedelta(days=days_later))
+
+
+def test_an_export_s_findings_go_after_the_retention(hub):
+    hub.confirmed(nominator_name="Lies Maes", nominator_email="lies@telenet.be")
+    request_id = exported(hub, "lies@telenet.be")
+    assert findings(hub, request_id)["nominations"]["nominations_made"]
+    assert forget_exports_at(hub, 29) == 0
+    assert findings(hub, request_id)["nominations"]["nominations_made"]
+    assert forget_exports_at(hub, 31) == 1
+    assert findings(hub, request_id) == {}
+    assert forget_exports_at(hub, 32) == 0
+
+
+def test_the_relay_forgets_exports():
+    assert forget_exports_due in registry.periodic("nominations")

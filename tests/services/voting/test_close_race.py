@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-from services.voting import closing, confirmation
+from services.voting import closing, confirmation, fraud
 from services.voting.confirmation import Outcome
 from services.voting.votes import write_transaction
 from shared.models import utcnow
@@ -45,25 +45,61 @@ def test_a_confirmation_just_behind_the_closers_clock_changes_nothing(voting):
     assert counted(voting) == (0, 0)
 
 
-def test_the_close_waits_for_a_confirmation_in_flight(voting):
-    vote_id, voting_close = unconfirmed_vote(voting), voting.edition().voting_close
-    met, closed, outcomes = threading.Barrier(2, timeout=30), threading.Event(), []
+def race(voting, confirm) -> bool:
+    """Run `confirm(connection, close_starts)` in one thread and the close in another, as
+    two instances whose clocks read the same moment. The confirmation calls `close_starts()`
+    with its transaction open: the close starts then and has a second to finish before the
+    confirmation goes on. Whether the close finished meanwhile (it did not wait)."""
+    met, closed, finished_early = threading.Barrier(2, timeout=30), threading.Event(), []
 
-    def confirm() -> None:
+    def close_starts() -> None:
+        met.wait()
+        finished_early.append(closed.wait(timeout=1))
+
+    def confirm_in_a_transaction() -> None:
         with voting.app.test_request_context(), write_transaction() as connection:
-            outcomes.append(confirmation.confirm_vote(connection, vote_id, utcnow()))
-            met.wait()  # confirmed, not yet committed: the close starts now
-            closed.wait(timeout=1)  # a close that does not wait for it finishes meanwhile
+            confirm(connection, close_starts)
 
     def close_at_once() -> None:
         met.wait()
-        close(voting, voting_close)
+        close(voting, voting.edition().voting_close)
         closed.set()
 
-    threads = [threading.Thread(target=confirm), threading.Thread(target=close_at_once)]
+    threads = [threading.Thread(target=f) for f in (confirm_in_a_transaction, close_at_once)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    assert len(finished_early) == 1, "the two never met"
+    return finished_early[0]
+
+
+def test_the_close_waits_for_a_confirmation_in_flight(voting):
+    vote_id, outcomes = unconfirmed_vote(voting), []
+
+    def confirm(connection, close_starts) -> None:
+        outcomes.append(confirmation.confirm_vote(connection, vote_id, utcnow()))
+        close_starts()  # confirmed, not yet committed
+
+    assert not race(voting, confirm)
+    assert outcomes == [Outcome.COUNTED]
+    assert counted(voting) == (1, 1)
+
+
+def test_the_close_waits_for_a_confirmation_that_has_written_nothing_yet(voting, monkeypatch):
+    """The vote and its edition read, the moment taken, nothing written: on PostgreSQL only
+    the edition's lock makes the close wait here (a write of the counters would too, by
+    their key to the edition, but it comes later)."""
+    vote_id, outcomes, weigh = unconfirmed_vote(voting), [], fraud.assess
+
+    def confirm(connection, close_starts) -> None:
+        def weigh_once_the_close_started(*args):
+            close_starts()
+            return weigh(*args)
+
+        monkeypatch.setattr(fraud, "assess", weigh_once_the_close_started)
+        outcomes.append(confirmation.confirm_vote(connection, vote_id))
+
+    assert not race(voting, confirm)
     assert outcomes == [Outcome.COUNTED]
     assert counted(voting) == (1, 1)

@@ -70,6 +70,16 @@ def test_opening_the_link_shows_the_button_and_counts_nothing(voting, token, sta
     assert voting.confirm(token).status_code == 200
 
 
+def test_the_links_page_speaks_the_visitors_language(voting, token, staff):
+    path = f"/votes/confirm/{token}"
+    dutch = voting.app.test_client().get(path).get_data(as_text=True)
+    english = voting.app.test_client().get(path, headers={"Accept-Language": "en"})
+    assert "Bevestig mijn stem" in dutch
+    assert "Confirm my vote" in english.get_data(as_text=True)
+    assert button_form(english.get_data(as_text=True))[0] == path
+    assert voting.tally(staff)["unconfirmed"] == 1
+
+
 def test_pressing_the_button_without_the_csrf_token_counts_nothing(voting, token, staff):
     assert voting.app.test_client().post(f"/votes/confirm/{token}").status_code == 400
     assert voting.tally(staff)["unconfirmed"] == 1

@@ -1,7 +1,8 @@
 """A public vote anyone can check, across the services: three people vote and confirm,
 voting closes, and each receipt is in the bulletin under the finalist they chose; the counts
 agree with the tally; the hash agrees with the document, the hub's results, the published
-winners (API and page) and the integrity report."""
+winners (API and page) and the integrity report. A staff decision after the publication
+makes a new bulletin, whose hash the winners then show."""
 
 from __future__ import annotations
 
@@ -87,3 +88,25 @@ def test_three_voters_find_their_receipts_and_the_winners_carry_the_bulletin_s_h
         f"/api/v1/editions/{voting.slug}/integrity", headers=staff
     )
     assert report.get_json()["bulletin_sha256"] == sha256
+
+
+def test_a_decision_after_the_publication_gives_the_winners_the_new_hash(apps, campaign, staff):
+    hub, voting = campaign
+    for address, finalist in CHOICES.items():
+        voted(voting, address, finalist)
+    close_and_publish(apps, hub, voting)
+    first = public_bulletin(voting.app, voting.slug)["sha256"]
+    decision = {"status": "rejected", "note": "twee keer dezelfde persoon"}
+    path = f"/api/v1/votes/{voting.votes()[0].id}"
+    assert voting.app.test_client().patch(path, json=decision, headers=staff).status_code == 200
+    relay(apps["voting"]).sweep()
+    drain(apps["nominations"])
+
+    newest = public_bulletin(voting.app, voting.slug)
+    assert newest["sha256"] != first and newest["rejected"] == 1
+    assert (
+        hub.get("/api/v1/editions/{slug}/results").get_json()["bulletin_sha256"] == newest["sha256"]
+    )
+    winners = hub.client.get(f"/api/v1/editions/{hub.slug}/winners").get_json()
+    assert winners["bulletin_sha256"] == newest["sha256"]
+    assert newest["sha256"] in hub.client.get("/winnaars").get_data(as_text=True)
