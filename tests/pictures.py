@@ -13,16 +13,19 @@ from PIL import Image, ImageCms, ImageDraw
 GPS_LATITUDE = (50.0, 50.0, 46.0)  # Brussels, 50°50'46" N
 
 
-def camera_jpeg(width: int = 1600, height: int = 1200, orientation: int = 1) -> bytes:
+def camera_jpeg(
+    width: int = 1600, height: int = 1200, orientation: int = 1, profile: bool = True
+) -> bytes:
     """A JPEG photo of `width` x `height` stored pixels, carrying GPS EXIF data, the camera's
-    make and serial number, an orientation tag, an ICC profile and a comment."""
+    make and serial number, an orientation tag, a comment and (unless `profile` is false,
+    as from many phones) an ICC colour profile."""
     image = Image.new("RGB", (width, height), (30, 110, 160))
     ImageDraw.Draw(image).rectangle((0, 0, width // 4, height // 4), fill=(240, 200, 40))
     exif = Image.Exif()
     exif[0x010F], exif[0x0110], exif[0x0112] = "Fotofabriek", "Zakcamera 3", orientation
     exif[0xA431] = "SERIAL-0042"
     exif.get_ifd(0x8825).update({1: "N", 2: GPS_LATITUDE, 3: "E", 4: (4.0, 21.0, 6.0)})
-    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes() if profile else None
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif, icc_profile=icc, comment=b"Kamer 12, Wetstraat")
     return out.getvalue()

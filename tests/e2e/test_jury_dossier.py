@@ -1,7 +1,8 @@
 """The scoring page in a real browser at a desktop's and a phone's width: every part of the
 finalist's dossier is shown, the conflict-of-interest hint sits beside the recusal choice,
 the link under the title brings the form into view, nothing scrolls sideways on the phone,
-and axe-core finds nothing serious."""
+and axe-core finds nothing serious. The page is saved at both widths into
+tests/e2e/screenshots/dossier/ (ignored by git) in the SQLite pass, for a person to look at."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import blocking_violations, describe, install, overflowing
+from tests.e2e.test_campaign import SHOTS, shots_of_the_pass
 from tests.services.jury.conftest import (
     build_jury,
     dossier,
@@ -39,6 +41,15 @@ HEADINGS = ("Over deze finalist", "Het probleem", "De oplossing", "De impact", "
 
 
 @pytest.fixture
+def shots(request):
+    """Where the pages are saved (None in the PostgreSQL pass)."""
+    folder = shots_of_the_pass(request.config, SHOTS / "dossier")
+    if folder:
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
 def tab(browser):
     """A browser tab (Dutch, Belgium) whose pages hold axe-core."""
     context = browser.new_context(locale="nl-BE")
@@ -63,7 +74,7 @@ def scoring_page(make_app, serve, tab: Page) -> str:
 
 
 @pytest.mark.parametrize("width", [1280, 360])
-def test_the_scoring_page_shows_the_whole_dossier(make_app, serve, tab, width):
+def test_the_scoring_page_shows_the_whole_dossier(make_app, serve, tab, shots, width):
     tab.set_viewport_size({"width": width, "height": 800})
     tab.goto(scoring_page(make_app, serve, tab))
     for part in PARTS:
@@ -76,6 +87,8 @@ def test_the_scoring_page_shows_the_whole_dossier(make_app, serve, tab, width):
     assert violations == [], describe(violations)
     scroll_width = tab.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, overflowing(tab, width)
+    if shots:
+        tab.screenshot(path=shots / f"score-{width}.png", full_page=True)
 
 
 def test_on_a_phone_the_link_under_the_title_brings_the_form_into_view(make_app, serve, tab):

@@ -1,7 +1,9 @@
 """A finalist's share link in a real browser: the hub and voting served over HTTP on the ports
 their links name, the demo edition's first finalist given a picture on the hub; the link
 opens its page with it chosen and its picture (with alt text) loaded from the hub, the
-preview tags point to a picture that loads, and the visitor votes and confirms."""
+preview tags point to a picture that loads, and the visitor votes and confirms. With its
+picture, the page fits a phone and axe-core finds nothing serious; it is saved at both widths
+into tests/e2e/screenshots/share/ (ignored by git) in the SQLite pass."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from services.voting.models import Vote
 from services.voting.share import readable
 from shared.config import SERVICES
 from shared.redis_server import free_port
+from tests.e2e.axe import blocking_violations, describe, install, overflowing
+from tests.e2e.test_campaign import SHOTS, shots_of_the_pass
 from tests.factories import issue_token
 from tests.mailbox import mail_folder, read_mails
 from tests.pictures import camera_jpeg
@@ -48,6 +52,15 @@ def site(make_env, stack, serve):
     assert client.patch(path, json=ALT, headers=staff).status_code == 200
     run_the_bus(apps)
     return apps, urls, finalist
+
+
+@pytest.fixture
+def shots(request):
+    """Where the pages are saved (None in the PostgreSQL pass)."""
+    folder = shots_of_the_pass(request.config, SHOTS / "share")
+    if folder:
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def confirm_in_browser(page, link: str) -> None:
@@ -107,3 +120,25 @@ def test_the_voting_page_shows_the_thumbnail_and_links_the_page(site, page):
     assert thumbnail.evaluate("img => img.complete && img.naturalWidth") == 320
     page.get_by_role("link", name=f"Meer over {finalist['name']}").click()
     assert page.locator("h1").inner_text() == finalist["name"]
+
+
+# The pages that show a picture: the finalist's (the large one), the voting page (thumbnails).
+PICTURED = {"finalist": ("img.picture", "/stemmen/{slug}/{key}"), "voting": ("img.thumbnail", "/")}
+
+
+@pytest.mark.engine_free  # how a page reads is the same on both engines
+@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize("name", PICTURED)
+def test_a_page_with_pictures_fits_and_axe_finds_nothing_serious(site, page, shots, name, width):
+    _, urls, finalist = site
+    picture, path = PICTURED[name]
+    install(page.context)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(urls["voting"] + path.format(slug=DEMO_SLUG, key=readable(finalist["name"])))
+    assert page.locator(picture).first.evaluate("img => img.complete && img.naturalWidth")
+    violations = blocking_violations(page)
+    assert violations == [], describe(violations)
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, overflowing(page, width)
+    if shots:
+        page.screenshot(path=shots / f"{name}-{width}.png", full_page=True)

@@ -195,6 +195,16 @@ def test_staff_remind_from_their_page(jury, staff, closing):
     assert len(reminders_to(jury, "an@example.be")) == 1
 
 
+def test_staff_see_on_their_page_which_reminders_a_juror_got(jury, staff, closing):
+    slug, close = closing
+    invite(jury, staff, slug, "an@example.be")
+    tick(jury, before(close, 168))
+    jury.test_client().post(f"/api/v1/editions/{slug}/reminders", headers=staff)
+    page = signed_in(jury, "jury").get(f"/staff/editions/{slug}", headers={"Accept": "text/html"})
+    cell = page.get_data(as_text=True).split('data-label="Herinneringen">')[1].split("</td>")[0]
+    assert "(168 uur voor de sluiting)" in cell and "(door tester)" in cell
+
+
 def test_a_scheduled_reminder_claimed_twice_goes_out_once(jury, staff, closing):
     slug, _ = closing
     an = invite(jury, staff, slug, "an@example.be")

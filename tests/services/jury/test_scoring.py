@@ -3,6 +3,7 @@ nothing lost when the session ran out or the input was refused."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from tests.links import follow
 from tests.services.jury.conftest import (
     close_jury,
+    invite,
     logged_in_client,
     login_path,
     put_criteria,
@@ -107,6 +109,24 @@ def test_progress_counts_scored_drafts_and_recusals(jury, staff, juror, contest)
         .get_json()
     )
     assert (row["scored"], row["drafts"], row["recused"], row["total"]) == (1, 1, 1, 3)
+
+
+def progress_row(jury, staff, slug: str) -> dict:
+    """The progress API's one row (the edition has one juror)."""
+    response = jury.test_client().get(f"/api/v1/editions/{slug}/progress", headers=staff)
+    (row,) = response.get_json()
+    return row
+
+
+def test_progress_shows_the_last_login_then_the_last_save(jury, staff, contest):
+    invite(jury, staff, contest.slug, "an@example.be")
+    assert progress_row(jury, staff, contest.slug)["last_activity"] is None
+    client = jury.test_client()
+    assert follow(client, login_path(jury, "an@example.be")).status_code == 303
+    logged_in = dt.datetime.fromisoformat(progress_row(jury, staff, contest.slug)["last_activity"])
+    score_form(client, contest.finalists[0], {"impact": 5})
+    saved = dt.datetime.fromisoformat(progress_row(jury, staff, contest.slug)["last_activity"])
+    assert saved > logged_in
 
 
 def test_a_post_after_the_session_ended_shows_the_values_back(jury, juror, contest):

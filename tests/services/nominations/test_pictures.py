@@ -70,8 +70,13 @@ def test_an_upload_answers_the_three_sizes(hub, finalist):
     }
 
 
-def test_served_pictures_carry_no_metadata_and_are_valid_images_of_their_sizes(hub, finalist):
-    original = camera_jpeg()
+# A photo without a colour profile keeps its EXIF through the colour conversion: only the
+# pixels-only encoding strips it there.
+@pytest.mark.parametrize("profile", [True, False], ids=["with-profile", "without-profile"])
+def test_served_pictures_carry_no_metadata_and_are_valid_images_of_their_sizes(
+    hub, finalist, profile
+):
+    original = camera_jpeg(profile=profile)
     assert b"Exif" in original and b"Fotofabriek" in original  # positive control
     picture = upload(hub, finalist, original).get_json()
     for kind, (width, height) in SIZES.items():
