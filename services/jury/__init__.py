@@ -21,13 +21,13 @@ class JurySessionInterface(SecureCookieSessionInterface):
 
 def create_app(config: JurySettings | None = None) -> Flask:
     """The jury app; `config` defaults to the environment's settings."""
-    from services.jury import api, models, reminders_api, staff_web, web
+    from services.jury import api, models, reminders_api, staff_criteria, staff_web, web
     from shared import staff_events, staff_pages
     from shared.editions import editions_blueprint
 
     settings = config or load()
     blueprints = [editions_blueprint(models.Edition), api.bp, reminders_api.bp, web.bp]
-    blueprints += [staff_web.bp, staff_pages.bp, staff_events.bp]
+    blueprints += [staff_web.bp, staff_criteria.bp, staff_pages.bp, staff_events.bp]
     app = build_app(settings, models.Base.metadata, blueprints)
     app.session_interface = JurySessionInterface()
     app.config.update(

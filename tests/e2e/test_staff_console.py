@@ -245,7 +245,8 @@ def release_the_held_vote(console: Campaign, page: Page) -> None:
 
 def invite_the_juror(console: Campaign, page: Page) -> None:
     """On the jury's page, from the navigation (signing in to the jury service once), the
-    colleague invites the juror; the login link goes out by mail."""
+    colleague invites the juror; the login link goes out by mail. The criteria's page shows
+    the default set."""
     press(page, page.get_by_role("link", name="Jury", exact=True))
     sign_in(console, page)
     page.get_by_label("Name", exact=True).fill(JUROR["name"])
@@ -254,6 +255,9 @@ def invite_the_juror(console: Campaign, page: Page) -> None:
     assert JUROR["name"] in page.get_by_role("status").inner_text()
     check(console, page, "staff-jury")
     console.pump()
+    press(page, page.get_by_role("link", name="The criteria and their weights"))
+    assert page.get_by_label("Key").first.input_value() == "maatschappelijke-impact"
+    check(console, page, "staff-criteria")
 
 
 def publish_the_winners(console: Campaign, page: Page, visitor: Page) -> None:

@@ -11,7 +11,9 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
+from services.nominations.models import Finalist
 from shared.schemas.contest import RANKING_FINAL, TALLY_FINAL
 from tests.factories import iso, issue_token
 from tests.services.nominations.staff_helpers import HTML, post_form, signed_in
@@ -58,6 +60,15 @@ def test_a_new_edition_takes_its_moments_in_its_own_time_zone(hub, client):
         "shared",
         True,
     )
+
+
+def test_a_schedule_changed_on_the_page_is_in_the_audit_log_under_the_token_name(hub, client):
+    later = dt.datetime.now(BRUSSELS).replace(second=0, microsecond=0) + dt.timedelta(days=400)
+    form = {"jury_close": later.strftime("%Y-%m-%dT%H:%M")}
+    assert post_form(client, f"/staff/editions/{hub.slug}", form).status_code == 303
+    [change] = hub.get(f"/api/v1/editions/{hub.slug}/changes").get_json()["items"]
+    assert (change["field"], change["staff"]) == ("jury_close", "Secretariaat")
+    assert dt.datetime.fromisoformat(change["new"]) == later
 
 
 def test_a_new_edition_with_mistakes_comes_back_with_each_beside_its_field(hub, client):
@@ -148,6 +159,15 @@ def test_the_finalists_picked_on_the_page_reach_the_api(hub, client):
     assert post_form(client, path, {"nomination_ids": ids[:2]}).status_code == 303
     finalists = hub.get("/api/v1/editions/{slug}/finalists").get_json()["finalists"]
     assert [f["id"] for f in finalists] == ids[:2]
+
+
+def test_the_finalists_picked_on_the_page_are_chosen_under_the_token_name(hub, client):
+    ids = hub.accepted(2)
+    hub.close_nominations()
+    path = f"/staff/editions/{hub.slug}/finalists"
+    assert post_form(client, path, {"nomination_ids": ids}).status_code == 303
+    with hub.app.extensions["rv"].sessions() as session:
+        assert set(session.scalars(select(Finalist.chosen_by))) == {"Secretariaat"}
 
 
 def test_finalists_outside_the_screening_phase_are_refused_on_the_page(hub, client):
