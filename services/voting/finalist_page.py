@@ -15,6 +15,7 @@ from services.voting.models import Edition, Finalist
 from shared.backends import backends
 
 STORY = ("problem", "solution", "impact")
+CARD = {"file": "share-card.jpg", "size": {"width": 1200, "height": 630}}
 
 
 def page_url(endpoint: str, **values) -> str:
@@ -23,6 +24,13 @@ def page_url(endpoint: str, **values) -> str:
     if get_locale().language != "nl":
         values["lang"] = get_locale().language
     return backends().settings.public_url("voting") + url_for(endpoint, **values)
+
+
+def campaign_card() -> dict:
+    """The picture a shared voting page previews with: the campaign's own card (its name on
+    its colour, in shared/static), not one finalist's picture, which would favour it."""
+    url = url_for("web.static", filename=CARD["file"])
+    return {"url": backends().settings.public_url("voting") + url} | CARD["size"]
 
 
 def alt_text(finalist: Finalist) -> str:

@@ -63,6 +63,8 @@ def _form(session, edition: Edition, values: dict, errors: dict, status: int = 2
             title=edition.title,
         ),
         "url": finalist_page.page_url(".home"),
+        "image": finalist_page.campaign_card(),
+        "alt": gettext("De naam Radicale Vernieuwers naast een aangevinkt vakje"),
     }
     page = render_template(
         "vote.html", **_form_context(edition, finalists, names, values, errors), preview=preview

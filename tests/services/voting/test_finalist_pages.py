@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from io import BytesIO
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from PIL import Image
 
 from services.voting.share import RESERVED, readable, short_names, via_word
 from shared.models import utcnow
@@ -120,10 +122,26 @@ def test_the_preview_tags_name_the_finalist_and_its_social_picture(dossiers):
     assert tags["og:url"].endswith(f"/stemmen/{dossiers.slug}/fietsbieb-zuid")
 
 
-def test_the_voting_page_previews_too(dossiers):
+def test_the_voting_page_previews_with_the_campaigns_card(dossiers):
     tags = meta(page(dossiers, "/").get_data(as_text=True))
     assert tags["og:title"] == "Stem voor de publieksprijs"
-    assert tags["og:description"] and tags["twitter:card"] == "summary"
+    assert tags["og:description"] and tags["twitter:card"] == "summary_large_image"
+    assert tags["og:image:alt"].startswith("De naam Radicale Vernieuwers")
+    card = urlsplit(tags["og:image"])
+    assert f"{card.scheme}://{card.netloc}" == dossiers.app.extensions["rv"].settings.public_url(
+        "voting"
+    )
+    with dossiers.app.test_client().get(card.path) as served:
+        assert served.status_code == 200 and served.mimetype == "image/jpeg"
+        with Image.open(BytesIO(served.data)) as image:
+            size = (str(image.width), str(image.height))
+    assert size == (tags["og:image:width"], tags["og:image:height"]) == ("1200", "630")
+
+
+def test_the_voting_page_previews_in_english_when_asked(dossiers):
+    tags = meta(page(dossiers, "/?lang=en").get_data(as_text=True))
+    assert tags["og:title"] == "Vote for the audience award"
+    assert tags["og:image:alt"] == "The name Radicale Vernieuwers beside a ticked box"
 
 
 def test_the_short_readable_address_opens_the_same_page(dossiers):
