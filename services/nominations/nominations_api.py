@@ -23,23 +23,28 @@ bp = Blueprint("nominations_api", __name__, url_prefix="/api/v1")
 NOMINATION = NominationSchema()
 ACCEPTED = (202, 303)  # a nomination taken in, by the API or by the form
 
+
+def _taken_in(response) -> bool:
+    return response.status_code in ACCEPTED
+
+
+def _counted_per(key_func, setting: str, scope: str):
+    """A limit shared by the API and the form, counted per `key_func` (read from the
+    settings on each request), that only nominations taken in use up."""
+    return limiter.shared_limit(
+        lambda: getattr(backends().settings, setting),
+        scope=scope,
+        key_func=key_func,
+        methods=["POST"],
+        deduct_when=_taken_in,
+    )
+
+
 # One counter per client address (an IPv6 /64) and one per network (a /24 or an IPv6 /48:
 # a site rotating through its /64s is one network) for the API and the form together;
 # only nominations taken in count, so correcting a mistake costs nothing.
-_per_address = limiter.shared_limit(
-    lambda: backends().settings.nominations_rate_limit,
-    scope="nominate",
-    key_func=client_address,
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code in ACCEPTED,
-)
-_per_network = limiter.shared_limit(
-    lambda: backends().settings.nominations_rate_limit_network,
-    scope="nominate-network",
-    key_func=client_network,
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code in ACCEPTED,
-)
+_per_address = _counted_per(client_address, "nominations_rate_limit", "nominate")
+_per_network = _counted_per(client_network, "nominations_rate_limit_network", "nominate-network")
 
 
 def nomination_limit(view):

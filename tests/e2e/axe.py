@@ -49,3 +49,12 @@ def describe(violations: list[dict]) -> str:
 def overflowing(tab: Page, width: int) -> list[str]:
     """The elements whose right edge lies beyond `width` pixels."""
     return tab.evaluate(OVERFLOWING, width)
+
+
+def assert_fits(tab: Page, width: int) -> None:
+    """axe-core finds nothing serious on the page as shown, and nothing on it scrolls
+    sideways at `width` pixels."""
+    violations = blocking_violations(tab)
+    assert violations == [], describe(violations)
+    scroll_width = tab.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, overflowing(tab, width)

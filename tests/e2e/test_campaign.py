@@ -149,6 +149,15 @@ def shots_of_the_pass(config: pytest.Config, folder: Path = SHOTS) -> Path | Non
     return folder if config.getoption("--database") == "sqlite" else None
 
 
+def shots_folder(config: pytest.Config, name: str) -> Path | None:
+    """The folder `name` under SHOTS for a test's pages, made if need be, in the SQLite
+    pass; None in the PostgreSQL pass (see shots_of_the_pass)."""
+    folder = shots_of_the_pass(config, SHOTS / name)
+    if folder:
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def _iso(moments: dict[str, dt.datetime]) -> dict[str, str]:
     return {name: moment.isoformat() for name, moment in moments.items()}
 

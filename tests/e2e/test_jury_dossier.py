@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.axe import blocking_violations, describe, install, overflowing
-from tests.e2e.test_campaign import SHOTS, shots_of_the_pass
+from tests.e2e.axe import assert_fits, install
+from tests.e2e.test_campaign import shots_folder
 from tests.services.jury.conftest import (
     build_jury,
     dossier,
@@ -43,10 +43,7 @@ HEADINGS = ("Over deze finalist", "Het probleem", "De oplossing", "De impact", "
 @pytest.fixture
 def shots(request):
     """Where the pages are saved (None in the PostgreSQL pass)."""
-    folder = shots_of_the_pass(request.config, SHOTS / "dossier")
-    if folder:
-        folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return shots_folder(request.config, "dossier")
 
 
 @pytest.fixture
@@ -83,10 +80,7 @@ def test_the_scoring_page_shows_the_whole_dossier(make_app, serve, tab, shots, w
         expect(tab.get_by_role("heading", name=heading)).to_be_visible()
     expect(tab.get_by_role("link", name="https://www.proef0.be/over-ons")).to_be_visible()
     expect(tab.locator("dl.facts dd").filter(has_text="2")).to_be_visible()
-    violations = blocking_violations(tab)
-    assert violations == [], describe(violations)
-    scroll_width = tab.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width, overflowing(tab, width)
+    assert_fits(tab, width)
     if shots:
         tab.screenshot(path=shots / f"score-{width}.png", full_page=True)
 

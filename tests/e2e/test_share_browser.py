@@ -19,8 +19,8 @@ from services.voting.models import Vote
 from services.voting.share import readable
 from shared.config import SERVICES
 from shared.redis_server import free_port
-from tests.e2e.axe import blocking_violations, describe, install, overflowing
-from tests.e2e.test_campaign import SHOTS, shots_of_the_pass
+from tests.e2e.axe import assert_fits, install
+from tests.e2e.test_campaign import shots_folder
 from tests.factories import issue_token
 from tests.mailbox import mail_folder, read_mails
 from tests.pictures import camera_jpeg
@@ -57,10 +57,7 @@ def site(make_env, stack, serve):
 @pytest.fixture
 def shots(request):
     """Where the pages are saved (None in the PostgreSQL pass)."""
-    folder = shots_of_the_pass(request.config, SHOTS / "share")
-    if folder:
-        folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return shots_folder(request.config, "share")
 
 
 def loaded_width(image) -> int:
@@ -146,9 +143,6 @@ def test_a_page_with_pictures_fits_and_axe_finds_nothing_serious(site, page, sho
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(urls["voting"] + path.format(slug=DEMO_SLUG, key=readable(finalist["name"])))
     assert loaded_width(page.locator(picture).first)
-    violations = blocking_violations(page)
-    assert violations == [], describe(violations)
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width, overflowing(page, width)
+    assert_fits(page, width)
     if shots:
         page.screenshot(path=shots / f"{name}-{width}.png", full_page=True)
