@@ -75,8 +75,45 @@ limiter.logger.addHandler(default_handler)
 
 
 @functools.cache
-def _parsed(limit: str):
+def parsed(limit: str):
+    """A limit in limits' notation ("60 per hour"), parsed once."""
     return parse(limit)
+
+
+def from_settings(name: str):
+    """A limit read from the app's settings field `name` on each request (flask-limiter
+    takes a callable), so that tests and deployments set it like any other setting."""
+    return lambda: getattr(backends().settings, name)
+
+
+def per_client_and_network(client: str, network: str, scope: str | None = None, **options):
+    """A view's limits per client address (an IPv6 /64) and per network (a /24 or an IPv6
+    /48, so that one site rotating through its /64s counts as one), read from the settings
+    fields `client` and `network`. With a `scope`, both are shared by every view that has
+    it (counted under `scope` and `scope-network`); `options` go to flask-limiter."""
+
+    def limit(setting: str, key_func, shared_as: str | None):
+        if scope is None:
+            return limiter.limit(from_settings(setting), key_func=key_func, **options)
+        return limiter.shared_limit(
+            from_settings(setting), scope=shared_as, key_func=key_func, **options
+        )
+
+    def decorate(view):
+        view = limit(network, client_network, f"{scope}-network")(view)
+        return limit(client, client_address, scope)(view)
+
+    return decorate
+
+
+def hit_or_let_through(limit: str, *identifiers: str) -> bool:
+    """Count one hit on `limit` under `identifiers`; whether it let the request through.
+    For a limit counted beside a view's own ones: Redis failing in between lets the request
+    through (the limiter's fallback in memory holds the view's limits meanwhile)."""
+    try:
+        return limiter.limiter.hit(parsed(limit), *identifiers)
+    except RedisError:
+        return True
 
 
 def mail_allowed(limit: str, recipient: str) -> bool:
@@ -85,7 +122,7 @@ def mail_allowed(limit: str, recipient: str) -> bool:
     `limit` of them, however the address is spelled and whoever asks."""
     settings = backends().settings
     mailbox = mailbox_key(settings, recipient)  # Redis holds no address, nor its hash
-    return limiter.limiter.hit(_parsed(limit), "mail-to", settings.queue_prefix, mailbox)
+    return limiter.limiter.hit(parsed(limit), "mail-to", settings.queue_prefix, mailbox)
 
 
 @dataclass(frozen=True)
@@ -155,7 +192,7 @@ def first_refused(checks: Sequence[Check]) -> Check | None:
     keys: list[str] = []
     args: list[int | str] = []
     for check in checks:
-        item = _parsed(check.limit)
+        item = parsed(check.limit)
         key = item.key_for(*check.identifiers())
         # The storage's own key layout: {key} for the current window, {key}/-1 the previous.
         keys += [storage.prefixed_key(storage._previous_window_key(key))]
@@ -177,7 +214,7 @@ def _acquire_each(storage):
 
 def seconds_until_free(check: Check) -> int:
     """How many seconds until a refused check lets one through (Retry-After)."""
-    item = _parsed(check.limit)
+    item = parsed(check.limit)
     try:
         wait = limiter.limiter.get_window_stats(item, *check.identifiers()).reset_time - time.time()
     except RedisError:  # Redis went away just now: the whole window is a safe answer

@@ -25,7 +25,7 @@ from werkzeug.exceptions import Forbidden
 
 from shared.auth import hash_token, live_token
 from shared.backends import backends
-from shared.limits import client_network, limiter
+from shared.limits import client_network, from_settings, limiter
 from shared.models import StaffToken
 from shared.staff_nav import SERVICE_NAMES, sign_ins, staff_nav
 
@@ -63,10 +63,6 @@ def safe_target(target: str | None) -> str:
     return target
 
 
-def _limit(name: str):
-    return lambda: getattr(backends().settings, name)
-
-
 def _typed_token_prefix() -> str:
     return request.form.get("token", "").strip()[:TOKEN_PREFIX]
 
@@ -91,8 +87,12 @@ def _server_session_alive(session_id: str | None) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_limit("staff_sign_in_limit_network"), key_func=client_network, methods=["POST"])
-@limiter.limit(_limit("staff_sign_in_limit_prefix"), key_func=_typed_token_prefix, methods=["POST"])
+@limiter.limit(
+    from_settings("staff_sign_in_limit_network"), key_func=client_network, methods=["POST"]
+)
+@limiter.limit(
+    from_settings("staff_sign_in_limit_prefix"), key_func=_typed_token_prefix, methods=["POST"]
+)
 def login():
     """The sign-in form; a valid token is remembered in the session (as its hash)."""
     target = safe_target(request.values.get("next"))

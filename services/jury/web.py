@@ -31,7 +31,11 @@ from services.jury.scoring import (
 )
 from shared.backends import backends
 from shared.finalists import finalists_of
-from shared.limits import client_address, client_network, limiter
+from shared.limits import (
+    from_settings,
+    limiter,
+    per_client_and_network,
+)
 from shared.links import ButtonPage, button_page
 from shared.people import normalise
 from shared.schemas.fields import Email
@@ -144,10 +148,6 @@ def link_problem(kind: str, status: int):
     return render_template("jury/link_problem.html", kind=kind), status
 
 
-def _limit(name: str):
-    return lambda: getattr(backends().settings, name)
-
-
 def _mailbox() -> str:
     """The new-link limit's key: the address's one spelling, so that its variants (case,
     dots, tags, look-alike characters) share one allowance."""
@@ -155,9 +155,8 @@ def _mailbox() -> str:
 
 
 @bp.route("/nieuwe-link", methods=["GET", "POST"])
-@limiter.limit(_limit("jury_new_link_per_address"), key_func=client_address, methods=["POST"])
-@limiter.limit(_limit("jury_new_link_per_network"), key_func=client_network, methods=["POST"])
-@limiter.limit(_limit("jury_new_link_per_email"), key_func=_mailbox, methods=["POST"])
+@per_client_and_network("jury_new_link_per_address", "jury_new_link_per_network", methods=["POST"])
+@limiter.limit(from_settings("jury_new_link_per_email"), key_func=_mailbox, methods=["POST"])
 def new_link():
     """Ask for a new login link: the same answer whether or not the address is a juror's."""
     if request.method == "GET":

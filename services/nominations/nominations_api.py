@@ -15,7 +15,9 @@ from services.nominations.screening import decide, get_nomination, list_filters,
 from shared.auth import staff_required
 from shared.backends import backends
 from shared.http import load_json
-from shared.limits import client_address, client_network, limiter
+from shared.limits import (
+    per_client_and_network,
+)
 from shared.pagination import cursor_after, keyset_page, page_limit
 from shared.schemas.nominations import DecisionSchema, NominationListSchema, NominationSchema
 
@@ -28,29 +30,15 @@ def _taken_in(response) -> bool:
     return response.status_code in ACCEPTED
 
 
-def _counted_per(key_func, setting: str, scope: str):
-    """A limit shared by the API and the form, counted per `key_func` (read from the
-    settings on each request), that only nominations taken in use up."""
-    return limiter.shared_limit(
-        lambda: getattr(backends().settings, setting),
-        scope=scope,
-        key_func=key_func,
-        methods=["POST"],
-        deduct_when=_taken_in,
-    )
-
-
-# One counter per client address (an IPv6 /64) and one per network (a /24 or an IPv6 /48:
-# a site rotating through its /64s is one network) for the API and the form together;
+# One counter per client address and one per network for the API and the form together;
 # only nominations taken in count, so correcting a mistake costs nothing.
-_per_address = _counted_per(client_address, "nominations_rate_limit", "nominate")
-_per_network = _counted_per(client_network, "nominations_rate_limit_network", "nominate-network")
-
-
-def nomination_limit(view):
-    """The nominations' limits, per client address and per network, on a view that takes
-    nominations in."""
-    return _per_address(_per_network(view))
+nomination_limit = per_client_and_network(
+    "nominations_rate_limit",
+    "nominations_rate_limit_network",
+    scope="nominate",
+    methods=["POST"],
+    deduct_when=_taken_in,
+)
 
 
 @bp.post("/editions/<slug>/nominations")

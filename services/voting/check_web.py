@@ -19,7 +19,7 @@ from services.voting.bulletin_api import NOT_YET
 from services.voting.models import Edition, Finalist
 from shared.backends import backends
 from shared.editions import edition_or_404
-from shared.limits import client_address, limiter
+from shared.limits import client_address, from_settings, limiter
 
 bp = Blueprint("check_web", __name__)
 # Why a bulletin was replaced: the reason its successor was made for.
@@ -49,7 +49,7 @@ def check(slug: str):
 
 
 @bp.post("/stemmen/<slug>/controle")
-@limiter.limit(lambda: backends().settings.check_limit_address, key_func=client_address)
+@limiter.limit(from_settings("check_limit_address"), key_func=client_address)
 def check_receipt(slug: str):
     """What became of the vote with the typed receipt, on the check page."""
     return _page(slug, request.form.get("receipt", ""))

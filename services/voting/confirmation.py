@@ -24,7 +24,6 @@ from sqlalchemy import JSON, Connection, Float, bindparam, select, update
 from services.voting import fraud, receipts, tally
 from services.voting.expiry import expired
 from services.voting.models import Edition, Vote
-from services.voting.votes import write_transaction
 from shared.backends import backends
 from shared.db import UTCDateTime
 from shared.limits import client_network
@@ -91,7 +90,7 @@ def confirm(token: str, now: dt.datetime | None = None) -> Outcome:
     """Confirm the vote a link token names. Raises LinkExpired or LinkInvalid."""
     b = backends()
     vote_id = read_token(PURPOSE, token, max_age=b.settings.vote_link_max_age)
-    with write_transaction() as connection:
+    with b.engine.begin() as connection:
         return confirm_vote(connection, vote_id, now)
 
 

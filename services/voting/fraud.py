@@ -78,7 +78,8 @@ def assess(connection: Connection, vote, now: dt.datetime, opened: dt.datetime) 
     settings: VotingSettings = b.settings
     flood, similar, domain = _counts(connection, vote, settings)
     finalists = functools.partial(_finalist_count, connection, vote.edition_id)
-    fast, made = fast_click(vote, now, settings), machine_name(vote) is not None
+    fast, name = fast_click(vote, now, settings), machine_name(vote)
+    wave = None if fast is None else click_wave(b.redis, vote, now, settings, name is not None)
     strengths = {
         Reason.HONEYPOT: 1.0 if vote.honeypot else None,
         Reason.TOO_FAST: too_fast(vote, settings),
@@ -88,10 +89,10 @@ def assess(connection: Connection, vote, now: dt.datetime, opened: dt.datetime) 
         Reason.MACHINE_RHYTHM: machine_rhythm(connection, vote, now, settings),
         Reason.JUROR: 1.0 if is_juror(connection, vote) else None,
         Reason.SHARED_DOMAIN: domain,
-        Reason.MACHINE_NAME: machine_name(vote),
+        Reason.MACHINE_NAME: name,
         Reason.FAST_CLICK: fast,
         Reason.GENERATED_NAMES: generated_names(connection, vote, settings),
-        Reason.CLICK_WAVE: None if fast is None else click_wave(b.redis, vote, now, settings, made),
+        Reason.CLICK_WAVE: wave,
     }
     return weigh(strengths, settings.fraud_hold_score)
 

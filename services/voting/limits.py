@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 
 from flask import g
-from limits import parse
 from redis.exceptions import RedisError
 from werkzeug.exceptions import TooManyRequests
 
@@ -25,8 +24,11 @@ from shared.limits import (
     client_address,
     client_network,
     first_refused,
+    from_settings,
+    hit_or_let_through,
     in_fallback,
     limiter,
+    parsed,
     seconds_until_free,
 )
 
@@ -41,7 +43,7 @@ def limited(view):
         refused = g.get("vote_refused")
         if refused is not None:
             wait = seconds_until_free(refused)
-            raise TooManyRequests(str(_parsed(refused.limit)), retry_after=wait)
+            raise TooManyRequests(str(parsed(refused.limit)), retry_after=wait)
         return view(*args, **kwargs)
 
     shared = (
@@ -52,14 +54,10 @@ def limited(view):
     )
     limited_view = refused_when_past_a_limit
     for setting, scope, key, exempt_when in shared:
-        limit = functools.partial(_setting, setting)
+        limit = from_settings(setting)
         decorate = limiter.shared_limit(limit, scope=scope, key_func=key, exempt_when=exempt_when)
         limited_view = decorate(limited_view)
     return limited_view
-
-
-def _setting(name: str) -> str:
-    return getattr(backends().settings, name)
 
 
 def _alive() -> bool:
@@ -107,10 +105,7 @@ def _within_share() -> bool:
     a request; Redis failing between the limiter's checks counts as within."""
     if "vote_within_share" not in g:
         share = _share_check()
-        try:
-            g.vote_within_share = limiter.limiter.hit(_parsed(share.limit), *share.identifiers())
-        except RedisError:
-            g.vote_within_share = True
+        g.vote_within_share = hit_or_let_through(share.limit, *share.identifiers())
     return g.vote_within_share
 
 
@@ -119,14 +114,4 @@ def mail_allowed_again(person: str) -> bool:
     first mail always goes, uncounted: the hot path of a peak makes no call for it). Redis
     failing between the view's own limit checks and this one lets the mail go."""
     s: VotingSettings = backends().settings
-    try:
-        return limiter.limiter.hit(
-            _parsed(s.vote_limit_person), "vote-person", s.queue_prefix, person
-        )
-    except RedisError:
-        return True
-
-
-@functools.cache
-def _parsed(limit: str):
-    return parse(limit)
+    return hit_or_let_through(s.vote_limit_person, "vote-person", s.queue_prefix, person)

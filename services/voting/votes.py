@@ -25,8 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from marshmallow import ValidationError
 from sqlalchemy import JSON, Boolean, Connection, Float, String, bindparam, select, update
@@ -43,15 +41,6 @@ from shared.models import utcnow
 from shared.people import identify
 
 VOTES = Vote.__table__
-
-
-@contextmanager
-def write_transaction() -> Iterator[Connection]:
-    """A transaction that writes, on a Core connection (the hot path has no use for the ORM's
-    unit of work). On SQLite it waits for the writer in the kernel's queue, with every other
-    writer of the file (shared/sqlite_writer.py)."""
-    with backends().engine.begin() as connection:
-        yield connection
 
 
 def open_edition(connection: Connection, slug: str, finalist_id: str, now: dt.datetime) -> int:
@@ -100,7 +89,7 @@ def take_vote(
         "via": via,
         "now": utcnow(),
     }
-    with write_transaction() as connection:
+    with backends().engine.begin() as connection:
         stored = connection.execute(_insert_vote(connection.dialect.name), row).first()
         if stored is not None:
             shard = tally.shard_of(row["id"])
@@ -111,7 +100,7 @@ def take_vote(
     with backends().reader.connect() as connection:
         edition_id = open_edition(connection, slug, row["finalist_id"], row["now"])
     if limits.mail_allowed_again(person.hash):
-        with write_transaction() as connection:
+        with backends().engine.begin() as connection:
             _vote_again(connection, edition_id, row)
 
 

@@ -24,7 +24,9 @@ from services.voting.models import Edition, Finalist
 from shared.backends import backends
 from shared.editions import edition_or_404
 from shared.finalists import finalists_of
-from shared.limits import client_address, client_network, limiter
+from shared.limits import (
+    per_client_and_network,
+)
 from shared.links import ButtonPage, button_page
 from shared.models import utcnow
 from shared.schemas.votes import VoteInSchema
@@ -180,16 +182,8 @@ CONFIRM_PAGE = ButtonPage(
 )
 
 
-def _confirm_limits(view):
-    """The link's limits: per client (an IPv6 /64) and per network (a /24 or an IPv6 /48,
-    so that one site rotating through its /64s counts as one)."""
-    per_network = limiter.limit(_setting("confirm_limit_network"), key_func=client_network)
-    per_client = limiter.limit(_setting("confirm_limit_address"), key_func=client_address)
-    return per_client(per_network(view))
-
-
-def _setting(name: str):
-    return lambda: getattr(backends().settings, name)
+# The link's limits, the page and the button each: per client and per network.
+_confirm_limits = per_client_and_network("confirm_limit_address", "confirm_limit_network")
 
 
 @bp.get("/votes/confirm/<token>")

@@ -9,7 +9,6 @@ import threading
 
 from services.voting import closing, confirmation, fraud
 from services.voting.confirmation import Outcome
-from services.voting.votes import write_transaction
 from shared.models import utcnow
 from tests.services.voting.test_close import tallies
 
@@ -39,7 +38,10 @@ def counted(voting) -> tuple[int, int]:
 def test_a_confirmation_just_behind_the_closers_clock_changes_nothing(voting):
     vote_id, voting_close = unconfirmed_vote(voting), voting.edition().voting_close
     close(voting, voting_close)
-    with voting.app.test_request_context(), write_transaction() as connection:
+    with (
+        voting.app.test_request_context(),
+        voting.app.extensions["rv"].engine.begin() as connection,
+    ):
         outcome = confirmation.confirm_vote(connection, vote_id, voting_close - MILLISECOND)
     assert outcome is Outcome.CLOSED
     assert counted(voting) == (0, 0)
@@ -57,7 +59,10 @@ def race(voting, confirm) -> bool:
         finished_early.append(closed.wait(timeout=1))
 
     def confirm_in_a_transaction() -> None:
-        with voting.app.test_request_context(), write_transaction() as connection:
+        with (
+            voting.app.test_request_context(),
+            voting.app.extensions["rv"].engine.begin() as connection,
+        ):
             confirm(connection, close_starts)
 
     def close_at_once() -> None:
