@@ -22,13 +22,12 @@ from services.voting.review import edition_by_slug
 from shared.backends import backends
 from shared.finalists import finalists_of
 from shared.pagination import cursor_after, keyset_page
-from shared.schemas.review import BulkDecisionSchema, VoteQuerySchema
+from shared.schemas.review import CHOOSING, BulkDecisionSchema, VoteQuerySchema
 from shared.staff_pages import staff_page
 
 bp = Blueprint("staff_review", __name__, url_prefix="/staff/editions/<slug>/review")
 PAGE = 50
 RULES = ("reason", "min_score", "max_score", "network", "finalist_id")
-CHOOSING = {"reason", "min_score", "max_score"}  # a filter that may decide on all it matches
 LOGGED = 10  # the latest decisions shown under the form
 HELP = {
     "filter": lazy_gettext(

@@ -53,19 +53,14 @@ class VotePageSchema(Schema):
     next = fields.String(required=True, allow_none=True)
 
 
-def score_band(data: dict) -> None:
-    """A score band reads from `min_score` (included) up to `max_score` (excluded)."""
-    if data.get("min_score", 0.0) >= data.get("max_score", float("inf")):
-        raise ValidationError("min_score must be below max_score", "max_score")
-
-
 SCORE = {"validate": validate.Range(min=0, max=100), "allow_nan": False}
+# The rules that may choose votes by themselves; a network or a finalist only narrows them.
+CHOOSING = frozenset({"reason", "min_score", "max_score"})
 
 
-class VoteFilterSchema(Schema):
-    """Which held votes a bulk decision takes: those held for `reason`, or those whose
-    evidence scored within a band (`min_score` up to `max_score`), or both; optionally only
-    those from one network or for one finalist."""
+class VoteRulesSchema(Schema):
+    """Which votes: held for `reason`, scored within a band (`min_score` included up to
+    `max_score` excluded), from one network, for one finalist (each optional)."""
 
     reason = fields.String(validate=validate.OneOf(REASONS))
     min_score = fields.Float(**SCORE)
@@ -74,10 +69,20 @@ class VoteFilterSchema(Schema):
     finalist_id = fields.String(validate=validate.Length(min=1, max=64))
 
     @validates_schema
+    def _band(self, data: dict, **_kwargs) -> None:
+        if data.get("min_score", 0.0) >= data.get("max_score", float("inf")):
+            raise ValidationError("min_score must be below max_score", "max_score")
+
+
+class VoteFilterSchema(VoteRulesSchema):
+    """Which held votes a bulk decision takes: those held for `reason`, or those whose
+    evidence scored within a band, or both; optionally only those from one network or for
+    one finalist."""
+
+    @validates_schema
     def _reason_or_band(self, data: dict, **_kwargs) -> None:
-        if not {"reason", "min_score", "max_score"} & set(data):
+        if not CHOOSING & set(data):
             raise ValidationError("give a reason or a score band", "reason")
-        score_band(data)
 
 
 class BulkDecisionSchema(Schema):
@@ -155,22 +160,13 @@ class IntegritySchema(Schema):
     )
 
 
-class VoteQuerySchema(Schema):
+class VoteQuerySchema(VoteRulesSchema):
     """The filters of the staff list of votes (all optional), from the query string."""
 
     class Meta:
         unknown = EXCLUDE  # limit and cursor are read by the pagination
 
     status = fields.String(validate=validate.OneOf(VOTE_STATUSES))
-    reason = fields.String(validate=validate.OneOf(REASONS))
-    min_score = fields.Float(**SCORE)
-    max_score = fields.Float(**SCORE)
-    network = fields.String(validate=validate.Length(min=1, max=64))
-    finalist_id = fields.String(validate=validate.Length(min=1, max=64))
-
-    @validates_schema
-    def _band(self, data: dict, **_kwargs) -> None:
-        score_band(data)
 
 
 class DecisionSchema(Schema):
