@@ -2,8 +2,16 @@
 
 A test whose fixtures never build the run's databases (no `databases` among them) does the
 same whatever `--database` says: it is marked `engine_free`, and the PostgreSQL pass
-deselects it (`-m "not engine_free"`); so does a module that says so itself (the pages'
-accessibility; the campaign in Chromium, whose story the rehearsal plays on PostgreSQL).
+deselects it (`-m "not engine_free"`); so does a test or module that says so itself, where
+what it checks happens before or apart from any database work:
+- pages in a browser (the e2e modules but the rehearsal, the voting staff pages' browser
+  test): what Chromium does with a page, how it reads (axe-core, widths, languages) and
+  its scripts are the same on both engines; the data behind each page is checked on
+  PostgreSQL too by the service tests through the same calls, and the rehearsal plays the
+  whole campaign in Chromium on PostgreSQL;
+- the web layer's refusals before any query: forms without their CSRF token, bodies refused
+  as they are read, headers and cookies behind TLS; the privacy page (the settings'
+  periods) and the URL builders.
 A test marked `postgresql_only` (the production rehearsal, on PostgreSQL
 by design) is never engine_free, and the SQLite pass deselects it. Each pass writes what
 passed to its --passes-record file, and `python -m tests.passes SQLITE_RECORD

@@ -15,6 +15,8 @@ from tests.services.voting.conftest import Voting, apply, finalists, schedule
 from tests.services.voting.receipt_helpers import voted
 from tests.services.voting.review_helpers import close
 
+pytestmark = pytest.mark.engine_free  # pages in a browser (tests/passes.py)
+
 SAYS = {"nl": "Je stem telt mee, voor Innovatie 2.", "en": "Your vote counts, for Innovatie 2."}
 
 

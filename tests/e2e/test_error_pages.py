@@ -1,5 +1,9 @@
 """Error pages in a real browser: the site's layout, in Dutch or in English."""
 
+import pytest
+
+pytestmark = pytest.mark.engine_free  # pages in a browser (tests/passes.py)
+
 
 def test_error_page_in_browser(apps, serve, page):
     url = serve(apps["nominations"])

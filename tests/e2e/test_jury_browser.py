@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.services.jury.conftest import (
@@ -20,6 +21,8 @@ from tests.services.jury.conftest import (
     staff_headers,
 )
 from tests.shared.bus_helpers import wait_for
+
+pytestmark = pytest.mark.engine_free  # pages in a browser (tests/passes.py)
 
 LIFETIME = 3  # seconds a session lives without a request, for this test only
 ADDRESS = "Jurylid.Een@kuleuven.be"

@@ -22,6 +22,8 @@ from tests.services.jury.conftest import (
     staff_headers,
 )
 
+pytestmark = pytest.mark.engine_free  # pages in a browser (tests/passes.py)
+
 ADDRESS = "an.peeters@proef0.be"  # the first finalist's website is www.proef0.be
 PROBLEM = (
     "Gezinnen met een laag inkomen wonen vaak in slecht geïsoleerde huizen.\n"

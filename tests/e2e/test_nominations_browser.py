@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from services.nominations.models import Nomination
 from tests.factories import edition_body, issue_token
 from tests.mailbox import read_mails
 from tests.shared.bus_helpers import drain, relay
+
+pytestmark = pytest.mark.engine_free  # pages in a browser (tests/passes.py)
 
 LINK = re.compile(r"https?://[^/\s]+(/nominations/confirm/\S+)")
 TYPED = {

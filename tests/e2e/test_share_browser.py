@@ -26,6 +26,8 @@ from tests.mailbox import mail_folder, read_mails
 from tests.pictures import camera_jpeg
 from tests.shared.bus_helpers import run_the_bus
 
+pytestmark = pytest.mark.engine_free  # pages in a browser (tests/passes.py)
+
 ADDRESS = "lotte.janssens@telenet.be"
 ALT = {"alt_nl": "De fietsenmakers aan het werk", "alt_en": "The bicycle mechanics at work"}
 LINK = re.compile(r"https?://\S+/votes/confirm/\S+")

@@ -7,9 +7,7 @@ invites the juror on the jury's page, closes the rounds and publishes the winner
 an embargo. The public nominate and vote, and the juror scores, as in test_campaign.py.
 Each service asks for its own sign-in once. Every staff page is checked with axe-core in
 Dutch and in English, at a desktop's width and a phone's, where nothing may scroll
-sideways; and photographed into tests/e2e/screenshots/staff/ (ignored by git). How a page
-reads is the same on both engines: those checks and the photographs are made in the SQLite
-pass, and the PostgreSQL pass runs the same edition through the same pages without them.
+sideways; and photographed into tests/e2e/screenshots/staff/ (ignored by git).
 """
 
 from __future__ import annotations
@@ -44,7 +42,7 @@ from tests.e2e.test_campaign import (
 from tests.factories import issue_token
 from tests.mailbox import mail_folder
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.engine_free]  # pages in a browser (tests/passes.py)
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 PHONE, DESKTOP = {"width": 360, "height": 740}, {"width": 1280, "height": 800}
@@ -72,7 +70,6 @@ def console(request, make_env, stack, serve, people) -> Campaign:  # noqa: F811
     shots = shots_of_the_pass(request.config, SHOTS / "staff")
     console = Campaign(urls, api, mail_folder(apps["nominations"]), settle, shots)
     console.token = token
-    console.pages_checked = request.config.getoption("--database") == "sqlite"
     if shots:
         shutil.rmtree(shots, ignore_errors=True)
         shots.mkdir(parents=True)
@@ -82,8 +79,7 @@ def console(request, make_env, stack, serve, people) -> Campaign:  # noqa: F811
 def staff_member(console: Campaign, people, locale: str) -> Page:  # noqa: F811
     """A staff member's browser (axe-core in every page), signed in to the hub."""
     page = people(locale)
-    if console.pages_checked:
-        install(page.context)
+    install(page.context)
     page.goto(console.urls["nominations"] + "/staff/")
     check(console, page, "staff-sign-in", both=False)
     sign_in(console, page)
@@ -107,9 +103,7 @@ def press(page: Page, target: Locator) -> None:
 def check(console: Campaign, page: Page, name: str, both: bool = True) -> None:
     """axe-core finds nothing serious on the page as shown, at either width, and nothing
     scrolls sideways on a phone; photograph it. With `both`, the same for the page opened
-    again in the other language, and back in its own. In the SQLite pass only (see above)."""
-    if not console.pages_checked:
-        return
+    again in the other language, and back in its own."""
     own = page.locator("html").get_attribute("lang")
     fits(page, f"{name} ({own})")
     console.shoot(page, f"{name}-{own}")

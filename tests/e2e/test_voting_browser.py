@@ -6,10 +6,14 @@ from __future__ import annotations
 import uuid
 from urllib.parse import urlsplit
 
+import pytest
+
 from services.voting.models import Vote
 from shared.editions import SCHEDULED
 from shared.schemas.contest import FINALISTS_SELECTED
 from tests.services.voting.conftest import LINK, Voting, apply, finalists, schedule
+
+pytestmark = pytest.mark.engine_free  # pages in a browser (tests/passes.py)
 
 ADDRESS = "an.peeters@telenet.be"
 

@@ -76,6 +76,11 @@ BAD_BODIES = {
     "control-char": b'{"slug": "a\x00b"}',
     "deep-nesting": b"[" * 50_000,
 }
+# A body refused as it is read (not JSON, too large, another type, not an object) never
+# reaches a database: the PostgreSQL pass leaves these to the SQLite pass (tests/passes.py).
+# A NUL inside a string does reach it, and PostgreSQL's text refuses it: that one runs on both.
+refused_unread = pytest.mark.engine_free
+REACHES_THE_DATABASE = {"control-char"}
 each_service = pytest.mark.parametrize("service", SERVICES)
 each_body_endpoint = pytest.mark.parametrize(
     ("service", "method", "path"), BODY_ENDPOINTS, ids=[f"{m} {p}" for _, m, p in BODY_ENDPOINTS]
@@ -155,6 +160,7 @@ def test_wrong_method_is_405_json_with_allow(apps, service):
     assert "GET" in response.headers["Allow"]
 
 
+@refused_unread
 @each_body_endpoint
 def test_malformed_json_is_400(call, staff, service, method, path):
     response = call(
@@ -163,6 +169,7 @@ def test_malformed_json_is_400(call, staff, service, method, path):
     assert_error_shape(response, 400)
 
 
+@refused_unread
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
 @each_body_endpoint
 def test_another_content_type_is_415(call, staff, service, method, path, content_type):
@@ -170,6 +177,7 @@ def test_another_content_type_is_415(call, staff, service, method, path, content
     assert_error_shape(response, 415)
 
 
+@refused_unread
 @each_body_endpoint
 def test_a_body_over_the_limit_is_413(call, staff, service, method, path):
     body = b'{"title": "' + b"x" * LIMIT + b'"}'
@@ -179,7 +187,13 @@ def test_a_body_over_the_limit_is_413(call, staff, service, method, path):
     assert_error_shape(response, 413)
 
 
-@pytest.mark.parametrize("body", BAD_BODIES.values(), ids=BAD_BODIES.keys())
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(body, id=name, marks=() if name in REACHES_THE_DATABASE else refused_unread)
+        for name, body in BAD_BODIES.items()
+    ],
+)
 @each_body_endpoint
 def test_bad_bodies_are_a_4xx_never_a_500(call, staff, service, method, path, body):
     response = call(

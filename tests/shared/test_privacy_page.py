@@ -7,6 +7,10 @@ import pytest
 
 from shared.config import SERVICES
 
+# The page shows the settings' periods, the same on both engines: the PostgreSQL pass
+# leaves this module to the SQLite pass.
+pytestmark = pytest.mark.engine_free
+
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_the_privacy_page_gives_the_periods_the_settings_hold(make_app, service):

@@ -11,6 +11,10 @@ import pytest
 
 from shared.config import SERVICES
 
+# Headers, cookies and the CSRF check are the web layer's, before any database work: the
+# PostgreSQL pass leaves this module to the SQLite pass.
+pytestmark = pytest.mark.engine_free
+
 # Policies under which a browser sends a same-origin Referer (at least the origin) on a POST.
 SAME_ORIGIN_REFERRER = {"same-origin", "strict-origin", "strict-origin-when-cross-origin"}
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

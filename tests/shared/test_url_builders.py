@@ -8,6 +8,9 @@ import pytest
 from shared.config import SERVICES
 from tests.url_builders import compile_afresh
 
+# URL rules, not data: the PostgreSQL pass leaves this module to the SQLite pass.
+pytestmark = pytest.mark.engine_free
+
 
 def code(function) -> tuple:
     """What makes a compiled function what it is: its bytecode, constants, names, defaults."""

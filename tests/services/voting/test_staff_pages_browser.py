@@ -3,7 +3,11 @@ of each finalist with no script and nothing refused by the content security poli
 
 from __future__ import annotations
 
+import pytest
+
 from tests.services.voting.review_helpers import school_class
+
+pytestmark = pytest.mark.engine_free  # pages in a browser (tests/passes.py)
 
 
 def test_staff_sign_in_and_chart_in_a_browser(make_voting, token_for, serve, page, tmp_path):
