@@ -9,8 +9,7 @@ token's name and a closed edition's final tally goes out again.
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext, ngettext
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -111,7 +110,14 @@ def decide(slug: str):
             errors = {name: HELP.get(name, HELP["ids"]) for name in exc.messages}
             return _page(session, edition, rules, values, errors, 422)
     changed, left = result["changed"], result["remaining"]
-    flash(_("%(n)d stemmen gewijzigd; nog %(left)d tegengehouden.", n=changed, left=left))
+    flash(
+        ngettext(
+            "%(num)d stem gewijzigd; nog %(left)d tegengehouden.",
+            "%(num)d stemmen gewijzigd; nog %(left)d tegengehouden.",
+            changed,
+            left=left,
+        )
+    )
     return redirect(url_for(".review", slug=slug, **rules), 303)
 
 

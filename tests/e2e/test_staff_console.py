@@ -232,7 +232,7 @@ def release_the_held_vote(console: Campaign, page: Page) -> None:
     page.get_by_label("Release").check()
     page.get_by_label("Note").fill("One family at one address.")
     press(page, page.get_by_role("button", name="Save for the checked votes"))
-    assert "1 votes changed; 0 still held." in page.get_by_role("status").inner_text()
+    assert "1 vote changed; 0 still held." in page.get_by_role("status").inner_text()
     check(console, page, "staff-review-done")
 
 

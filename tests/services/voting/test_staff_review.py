@@ -48,6 +48,20 @@ def test_the_checked_votes_are_released_under_the_token_name(school, client):
     assert sorted(logged) == sorted((i, "counted", "Secretariaat", "Een klas") for i in held[:2])
 
 
+@pytest.mark.parametrize(
+    ("checked", "said"),
+    [
+        (1, "1 stem gewijzigd; nog 0 tegengehouden."),
+        (2, "2 stemmen gewijzigd; nog 0 tegengehouden."),
+    ],
+)
+def test_the_page_says_how_many_votes_changed_in_words_that_agree(school, client, checked, said):
+    voting, held = school
+    form = {"ids": held[:checked], "status": "counted", "note": "Een klas", "scope": "ids"}
+    post_form(client, path(voting), form)
+    assert said in client.get(path(voting), headers=HTML).get_data(as_text=True)
+
+
 def test_all_votes_held_for_a_reason_are_rejected_at_once(school, client):
     voting, held = school
     form = {"reason": "network_flood", "status": "rejected", "note": "bot", "scope": "filter"}
