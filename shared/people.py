@@ -13,13 +13,14 @@ jury uses the same key to tell voting which persons are jurors (they may not vot
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
 import unicodedata
 from typing import NamedTuple
 
-from shared.lookalikes import lookalike, misspells, unicode_domain
+from shared.lookalikes import DOMAINS_KEPT, lookalike, misspells, unicode_domain
 
 # Domains that are one mailbox provider (googlemail.com is gmail.com).
 SAME_PROVIDER = {"googlemail.com": "gmail.com"}
@@ -103,10 +104,11 @@ def normalise(email: str) -> str:
     return f"{local}@{domain}"
 
 
+@functools.lru_cache(maxsize=DOMAINS_KEPT)
 def imitating(domain: str) -> bool:
     """Whether a mail domain mixes scripts or imitates a public mailbox provider, with
     look-alike characters or misspelled by one slip (such an address is refused:
-    shared/lookalikes.py)."""
+    shared/lookalikes.py). Kept for the latest domains, as `unicode_domain` is."""
     return lookalike(domain, PROVIDER_NAMES) or misspells(domain, PUBLIC_PROVIDERS)
 
 
