@@ -41,7 +41,8 @@ from tests.mailbox import mail_folder, read_mails
 from tests.shared.bus_helpers import run_the_bus, wait_for
 
 # The PostgreSQL pass plays this story in the rehearsal (see above).
-pytestmark = [pytest.mark.slow, pytest.mark.engine_free]
+# A whole story: under the suite's load it takes minutes, past the default time-out.
+pytestmark = [pytest.mark.slow, pytest.mark.engine_free, pytest.mark.timeout(600)]
 
 SHOTS = ROOT / "tests" / "e2e" / "screenshots"
 DESKTOP, PHONE = {"width": 1280, "height": 800}, {"width": 360, "height": 740}

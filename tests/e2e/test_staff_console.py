@@ -42,7 +42,9 @@ from tests.e2e.test_campaign import (
 from tests.factories import issue_token
 from tests.mailbox import mail_folder
 
-pytestmark = [pytest.mark.slow, pytest.mark.engine_free]  # pages in a browser (tests/passes.py)
+# Pages in a browser (tests/passes.py); a whole story, which under the suite's load takes
+# minutes, past the default time-out.
+pytestmark = [pytest.mark.slow, pytest.mark.engine_free, pytest.mark.timeout(600)]
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 PHONE, DESKTOP = {"width": 360, "height": 740}, {"width": 1280, "height": 800}
