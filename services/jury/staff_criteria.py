@@ -50,15 +50,14 @@ def criteria(slug: str):
 
 def _page(db: Session, edition: Edition, rows: list[dict], errors: dict, status: int = 200):
     spare = [dict.fromkeys(FIELDS, "") for _ in range(SPARE)]
-    page = render_template(
+    return render_template(
         "jury/staff_criteria.html",
         edition=edition,
         closed=is_closed(edition),
         rows=rows + spare,
         errors=errors,
         here="jury",
-    )
-    return page, status
+    ), status
 
 
 @bp.post("")

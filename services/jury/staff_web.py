@@ -55,7 +55,7 @@ def edition_page(slug: str):
 
 def _edition_page(db: Session, edition: Edition, values: dict, errors: dict, status: int = 200):
     names = {f.id: f.name for f in finalists_of(db, Finalist, edition.id)}
-    page = render_template(
+    return render_template(
         "jury/staff_edition.html",
         edition=edition,
         closed=is_closed(edition),
@@ -67,8 +67,7 @@ def _edition_page(db: Session, edition: Edition, values: dict, errors: dict, sta
         values=values,
         errors=errors,
         here="jury",
-    )
-    return page, status
+    ), status
 
 
 @bp.post("/editions/<slug>/jurors")

@@ -31,11 +31,7 @@ from services.jury.scoring import (
 )
 from shared.backends import backends
 from shared.finalists import finalists_of
-from shared.limits import (
-    from_settings,
-    limiter,
-    per_client_and_network,
-)
+from shared.limits import from_settings, limiter, per_client_and_network
 from shared.links import ButtonPage, button_page
 from shared.people import normalise
 from shared.schemas.fields import Email

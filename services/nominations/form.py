@@ -29,6 +29,19 @@ SCHEMA = NominationSchema()
 HONEYPOT = "fax"
 STARTED = "started"
 FORM_MAX_AGE = 24 * 3600
+# The fields a nominator describes an innovation with, as the form and the nomination's
+# staff page name them (the form's website field adds that it may stay empty).
+FIELD_LABELS = {
+    "nominee_name": lazy_gettext("Naam van de vernieuwer of het project"),
+    "organisation": lazy_gettext("Organisatie"),
+    "nominee_email": lazy_gettext("E-mailadres van de genomineerde"),
+    "website": lazy_gettext("Website"),
+    "region": lazy_gettext("Regio"),
+    "theme": lazy_gettext("Thema"),
+    "problem": lazy_gettext("Welk maatschappelijk probleem pakt de vernieuwing aan?"),
+    "solution": lazy_gettext("Wat werd er concreet gerealiseerd?"),
+    "impact": lazy_gettext("Wat is de impact? Voor wie maakt het een verschil?"),
+}
 # What to do about each field when it is not right: one helpful message a field.
 HELP = {
     "nominee_name": lazy_gettext("Vul de naam van de vernieuwer of het project in."),
@@ -97,6 +110,7 @@ def _page(edition, values: dict, errors: dict, status: int = 200):
         "deadlines": deadlines(edition) if edition else [],
         "values": values,
         "errors": {name: HELP[name] for name in errors if name in HELP},
+        "labels": FIELD_LABELS,
         "regions": REGION_NAMES,
         "themes": THEME_NAMES,
         "started": make_token(STARTED, str(time.time())),

@@ -15,9 +15,7 @@ from services.nominations.screening import decide, get_nomination, list_filters,
 from shared.auth import staff_required
 from shared.backends import backends
 from shared.http import load_json
-from shared.limits import (
-    per_client_and_network,
-)
+from shared.limits import per_client_and_network
 from shared.pagination import cursor_after, keyset_page, page_limit
 from shared.schemas.nominations import DecisionSchema, NominationListSchema, NominationSchema
 

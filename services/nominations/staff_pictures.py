@@ -47,7 +47,7 @@ def _page(session, slug: str, finalist_id: str, values: dict, errors: dict, stat
     finalist = finalist_of(session, edition, finalist_id)
     nomination = finalist.nomination
     shown = picture_view(nomination.picture)
-    page = render_template(
+    return render_template(
         "staff/picture.html",
         edition=edition,
         nomination=nomination,
@@ -55,8 +55,7 @@ def _page(session, slug: str, finalist_id: str, values: dict, errors: dict, stat
         values=values or (shown or {}),
         errors=errors,
         here="finalists",
-    )
-    return page, status
+    ), status
 
 
 @bp.post("/<finalist_id>/foto")

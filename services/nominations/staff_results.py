@@ -49,7 +49,7 @@ def results_page(slug: str):
 
 
 def _page(session: Session, edition: Edition, figures, chosen, values, errors, status=200):
-    page = render_template(
+    return render_template(
         "staff/results.html",
         edition=edition,
         figures=figures,
@@ -63,8 +63,7 @@ def _page(session: Session, edition: Edition, figures, chosen, values, errors, s
         values=values,
         errors=errors,
         here="results",
-    )
-    return page, status
+    ), status
 
 
 @bp.post("/results")

@@ -15,7 +15,7 @@ from werkzeug.exceptions import Conflict, NotFound
 
 from services.nominations import staff_forms
 from services.nominations.finalists import choose_finalists, finalists_of
-from services.nominations.form import REGION_NAMES, THEME_NAMES
+from services.nominations.form import FIELD_LABELS, REGION_NAMES, THEME_NAMES
 from services.nominations.models import Edition, Nomination
 from services.nominations.screening import decide, get_nomination, list_filters, screened
 from services.nominations.staff_web import staff_edition
@@ -36,18 +36,6 @@ NOT_SCREENING = lazy_gettext(
     "Finalisten kies je tussen het einde van de nominaties en het begin van de stemming."
 )
 FILTER_HELP = lazy_gettext("Kies een waarde uit de lijst; zoekwoorden hoogstens 200 tekens.")
-# The fields a nominator describes an innovation with, as the nomination's page names them.
-TEXT_LABELS = {
-    "nominee_name": lazy_gettext("Naam van de vernieuwer of het project"),
-    "organisation": lazy_gettext("Organisatie"),
-    "nominee_email": lazy_gettext("E-mailadres van de genomineerde"),
-    "website": lazy_gettext("Website"),
-    "region": lazy_gettext("Regio"),
-    "theme": lazy_gettext("Thema"),
-    "problem": lazy_gettext("Welk maatschappelijk probleem pakt de vernieuwing aan?"),
-    "solution": lazy_gettext("Wat werd er concreet gerealiseerd?"),
-    "impact": lazy_gettext("Wat is de impact? Voor wie maakt het een verschil?"),
-}
 
 
 @bp.get("/nominations")
@@ -102,19 +90,18 @@ def _nomination(session, slug: str, nomination_id: str) -> tuple[Edition, Nomina
 def _nomination_page(session, edition, found, values: dict, errors: dict, status: int = 200):
     waiting = screened(edition, {"status": "submitted"}).where(Nomination.id != found.id)
     following = session.scalar(waiting.order_by(Nomination.seq).limit(1))
-    page = render_template(
+    return render_template(
         "staff/nomination.html",
         edition=edition,
         nomination=found,
         following=following,
         others_wrote=others_wrote(found),
-        text_labels=TEXT_LABELS,
+        text_labels=FIELD_LABELS,
         values=values,
         errors=errors,
         **_names(),
         here="nominations",
-    )
-    return page, status
+    ), status
 
 
 def others_wrote(nomination: Nomination) -> dict[str, dict]:
@@ -123,7 +110,7 @@ def others_wrote(nomination: Nomination) -> dict[str, dict]:
     return {
         person.id: {
             name: person.texts[name]
-            for name in TEXT_LABELS
+            for name in FIELD_LABELS
             if (person.texts or {}).get(name) not in (None, "", getattr(nomination, name))
         }
         for person in nomination.nominators[1:]
@@ -163,7 +150,7 @@ def _finalists_page(session, edition: Edition, chosen: list[str], errors: dict, 
     accepted = session.scalars(
         screened(edition, {"status": "accepted"}).order_by(Nomination.seq)
     ).all()
-    page = render_template(
+    return render_template(
         "staff/finalists.html",
         edition=edition,
         accepted=accepted,
@@ -171,8 +158,7 @@ def _finalists_page(session, edition: Edition, chosen: list[str], errors: dict, 
         open=edition.phase() == "screening",
         errors=errors,
         here="finalists",
-    )
-    return page, status
+    ), status
 
 
 @bp.post("/finalists")

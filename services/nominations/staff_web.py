@@ -57,7 +57,7 @@ def new_edition():
 
 
 def _new_form(values: dict, errors: dict, status: int = 200):
-    page = render_template(
+    return render_template(
         "staff/new_edition.html",
         values=values,
         errors=errors,
@@ -65,8 +65,7 @@ def _new_form(values: dict, errors: dict, status: int = 200):
         zones_named={zone: zone for zone in ZONES},
         tie_rules=TIE_RULES,
         here="start",
-    )
-    return page, status
+    ), status
 
 
 @bp.post("/editions/new")
@@ -100,7 +99,7 @@ def overview(slug: str):
 
 
 def _overview(session: Session, edition: Edition, values: dict, errors: dict, status: int = 200):
-    page = render_template(
+    return render_template(
         "staff/edition.html",
         edition=edition,
         counts=counts(session, edition),
@@ -111,8 +110,7 @@ def _overview(session: Session, edition: Edition, values: dict, errors: dict, st
         windows=staff_forms.WINDOW_LABELS,
         public=backends().settings.public_url,
         here="edition",
-    )
-    return page, status
+    ), status
 
 
 def counts(session: Session, edition: Edition) -> dict:

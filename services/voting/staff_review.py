@@ -66,7 +66,7 @@ def review(slug: str):
 def _page(session: Session, edition: Edition, rules: dict, values: dict, errors: dict, status):
     held = matching(edition.id, rules | {"status": "quarantined"})
     after = cursor_after(str)
-    page = render_template(
+    return render_template(
         "staff/review.html",
         edition=edition,
         page=keyset_page(session, held, Vote.id, PAGE, after),
@@ -81,8 +81,7 @@ def _page(session: Session, edition: Edition, rules: dict, values: dict, errors:
         names={f.id: f.name for f in finalists_of(session, Finalist, edition.id)},
         log=_latest_decisions(session, edition),
         here="review",
-    )
-    return page, status
+    ), status
 
 
 def _latest_decisions(session: Session, edition: Edition) -> list[VoteDecision]:

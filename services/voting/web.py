@@ -24,9 +24,7 @@ from services.voting.models import Edition, Finalist
 from shared.backends import backends
 from shared.editions import edition_or_404
 from shared.finalists import finalists_of
-from shared.limits import (
-    per_client_and_network,
-)
+from shared.limits import per_client_and_network
 from shared.links import ButtonPage, button_page
 from shared.models import utcnow
 from shared.schemas.votes import VoteInSchema
@@ -68,10 +66,9 @@ def _form(session, edition: Edition, values: dict, errors: dict, status: int = 2
         "image": finalist_page.campaign_card(),
         "alt": gettext("De naam Radicale Vernieuwers naast een aangevinkt vakje"),
     }
-    page = render_template(
+    return render_template(
         "vote.html", **_form_context(edition, finalists, names, values, errors), preview=preview
-    )
-    return page, status
+    ), status
 
 
 def _form_context(edition, finalists, names: dict, values: dict, errors: dict) -> dict:
