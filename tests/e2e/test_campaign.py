@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import APIRequestContext, Browser, Page
+from playwright.sync_api import APIRequestContext, Browser, Page, expect
 
 from shared.config import SERVICES
 from shared.models import utcnow
@@ -253,9 +253,9 @@ def nominate_with_a_mistake_first(campaign: Campaign, page: Page, innovation: di
     campaign.shoot(page, "nominate-form")
     fill_nomination(page, innovation | {"impact": ""}, consent=False)
     page.get_by_role("button", name="Nominatie versturen").click()
-    assert page.get_by_role("heading", name="Kijk deze velden na").is_visible()
-    assert page.locator("#impact-error").is_visible()
-    assert page.locator("#consent-error").is_visible()
+    expect(page.get_by_role("heading", name="Kijk deze velden na")).to_be_visible()
+    expect(page.locator("#impact-error")).to_be_visible()
+    expect(page.locator("#consent-error")).to_be_visible()
     campaign.shoot(page, "nominate-errors")
     fill_nomination(page, {"impact": innovation["impact"]}, consent=True)
     page.get_by_role("button", name="Nominatie versturen").click()
@@ -363,16 +363,19 @@ def score_from_the_mail(campaign: Campaign, page: Page, marks: dict[str, int]) -
     comment, and submits."""
     press_the_links_button(campaign, page, JUROR["email"], "jury-login-button")
     campaign.shoot(page, "jury-finalists-nl")
-    page.get_by_role("link", name="English").click()
+    with page.expect_navigation():  # what the page holds is read once the next one is in
+        page.get_by_role("link", name="English").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Your finalists"
     for name, mark in marks.items():
-        page.get_by_role("link", name=name).click()
+        with page.expect_navigation():
+            page.get_by_role("link", name=name).click()
         for box in page.locator("input[type=number]").all():
             box.fill(str(mark))
         page.get_by_label("Comment").fill(f"{name}: a strong, tested approach.")
         campaign.shoot(page, "jury-score-form-en")
         page.get_by_role("button", name="Submit").click()
-        assert page.get_by_role("status").filter(has_text="has been submitted").is_visible()
+        # The click sends the form; the answer may still be loading (the page has no script).
+        expect(page.get_by_role("status").filter(has_text="has been submitted")).to_be_visible()
     campaign.shoot(page, "jury-all-submitted-en")
 
 

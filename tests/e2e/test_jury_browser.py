@@ -55,7 +55,7 @@ def test_a_juror_keeps_their_work_across_an_expired_session(make_app, serve, pag
     page.get_by_label("Participation").fill("5")
     page.get_by_label("Commentaar").fill("Sterk in participatie")
     page.get_by_role("button", name="Bewaar als ontwerp").click()
-    assert page.get_by_role("status").filter(has_text="Je ontwerp is bewaard").is_visible()
+    expect(page.get_by_role("status").filter(has_text="Je ontwerp is bewaard")).to_be_visible()
 
     time.sleep(LIFETIME + 2)  # the session runs out while the juror thinks
     page.get_by_label("Impact").fill("9")
