@@ -36,6 +36,7 @@ class Databases:
         self.server = server
         self.urls = {s: self._create(s) for s in SERVICES} if server else {}
         self.migrated: set[str] = set()
+        self.cleaners: dict[str, psycopg.Connection] = {}
         # Every engine a test connects with (its apps', a command's), closed after the test:
         # a PostgreSQL connection left to the garbage collector warns, and warnings fail.
         self.engines: WeakSet[Engine] = WeakSet()
@@ -62,11 +63,14 @@ class Databases:
             engine.dispose()
         self.engines.clear()
         for service, url in self.urls.items():
-            _empty(url, [t.name for m in registry.schema(service).targets for t in m.sorted_tables])
+            tables = [t.name for m in registry.schema(service).targets for t in m.sorted_tables]
+            self._empty(url, tables)
 
     def close(self) -> None:
         """Stop watching engines; drop the run's PostgreSQL databases."""
         event.remove(Engine, "engine_connect", self._seen)
+        for cleaner in self.cleaners.values():
+            cleaner.close()
         if not self.urls:
             return
         with psycopg.connect(f"{self.server}/postgres", autocommit=True) as admin:
@@ -93,6 +97,25 @@ class Databases:
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(template, path)
 
+    def _empty(self, url: str, tables: list[str]) -> None:
+        """DELETE every row, dependants first, in one transaction and one round trip, on a
+        connection kept for the run: a test leaves a few rows, TRUNCATE's file work cost six
+        times as much, and a new connection a test (a server process forked and its
+        catalogue caches filled) cost the server more than the DELETEs. A connection a test
+        ended (tests/databases.py `unreachable`) is replaced."""
+        cleaner = self.cleaners.get(url)
+        if cleaner is None or cleaner.closed or cleaner.broken:
+            cleaner = self.cleaners[url] = psycopg.connect(psycopg_url(url), autocommit=True)
+        deletes = (sql.SQL("DELETE FROM {}").format(sql.Identifier(t)) for t in reversed(tables))
+        script = sql.SQL("; ").join([sql.SQL("SET LOCAL lock_timeout = '10s'"), *deletes])
+        try:
+            with cleaner.transaction():
+                cleaner.execute(script)
+        except psycopg.OperationalError:  # ended meanwhile: once more on a new connection
+            cleaner.close()
+            self.cleaners.pop(url)
+            self._empty(url, tables)
+
 
 def create_database(admin: psycopg.Connection, name: str) -> None:
     """Create a PostgreSQL database for the suite. Its commits do not wait for the disk
@@ -112,15 +135,6 @@ def _build_template(service: str, template: Path) -> None:
         building = template.with_suffix(f".{os.getpid()}")
         registry.schema(service).upgrade(f"sqlite:///{building}")
         building.replace(template)
-
-
-def _empty(url: str, tables: list[str]) -> None:
-    # DELETE, dependants first, in one transaction: a test leaves a few rows, and TRUNCATE's
-    # file work cost six times as much (0.12 s against 0.02 s a test for the three databases).
-    with psycopg.connect(psycopg_url(url), autocommit=True) as db, db.transaction():
-        db.execute("SET LOCAL lock_timeout = '10s'")
-        for table in reversed(tables):
-            db.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
 
 
 @contextmanager
