@@ -15,9 +15,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages, installed when missing (after refreshing the package lists if need be).
 APT_INSTALL = $(SUDO) apt-get install -y --no-install-recommends $(1) || \
 	($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(1))
-# Each pass in three pytest-xdist workers (on two cores: its tests wait on processes,
-# browsers and sockets half the time), each pass's record here.
-TEST_WORKERS ?= 3
+# Each pass in two pytest-xdist workers, each pass's record here: the two passes side by side
+# keep both cores busy (91-93 % of a run), and a third worker a pass only added switching
+# (a fifth more CPU, a minute more on this 2-core machine).
+TEST_WORKERS ?= 2
 PASSES := var/test-passes
 
 .PHONY: run test test-tools lint format staff-token revoke-token migrate bench-bus bench-votes bench-fuzz bench-peak bench-stack bench-fraud clean

@@ -34,7 +34,7 @@ from tests import ordering, passes
 from tests.databases import Databases, create_database
 from tests.factories import issue_token
 from tests.postgres_server import SEARCHED, LocalPostgres, binaries
-from tests.url_builders import compile_each_builder_once
+from tests.url_builders import compile_each_rule_once
 
 ROOT = Path(__file__).resolve().parent.parent
 MACHINE_REDIS = "redis://127.0.0.1:6379/11"
@@ -55,7 +55,7 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     passes.register(config)
-    compile_each_builder_once()
+    compile_each_rule_once()
 
 
 @pytest.hookimpl(trylast=True)  # after -m and -k have deselected: the order of what runs

@@ -1,22 +1,29 @@
-"""The suite builds three apps for most tests, and four fifths of that time went to werkzeug
-compiling, for every URL rule of every app, two URL-builder functions (Python source made
-from the rule, then compile()) that are the same for the same rule in every app.
+"""The suite builds three apps for most tests, and most of that time went to werkzeug
+compiling every URL rule of every app anew: parsing the rule's text into its parts (regular
+expressions, converters, a trace of static and variable pieces), then compiling two
+URL-builder functions (Python source made from the trace, then compile()). Both are the
+same for the same rule text in every app.
 
-A builder is a pure function of the rule's parsed parts: it reaches the converters through
-the rule it is bound to (its first argument), and closes over nothing. So the suite compiles
-each builder once per process and binds the same function to every rule with those parts.
-Rules with defaults inline their converters' output and are compiled as before. The apps
-route and build URLs exactly as without this; only the repeated compiling is gone.
+A rule's parts are a pure function of its text and its map's converters: the suite parses
+each text once per process and gives every later rule with that text the same parts, trace
+and converter objects (werkzeug's converters keep their map but never use it). A builder is
+a pure function of the rule's trace: it reaches the converters through the rule it is bound
+to (its first argument), and closes over nothing; the suite compiles each once per process
+and binds the same function to every rule with that trace. Rules with defaults inline their
+converters' output and are compiled as before. The apps route and build URLs exactly as
+without this; only the repeated parsing and compiling is gone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from werkzeug.routing.rules import Rule
+from werkzeug.routing.rules import Rule, RulePart
 
 _compile: Callable = Rule._compile_builder
+_parse: Callable = Rule._parse_rule
 _compiled: dict[tuple, Callable] = {}
+_parsed: dict[tuple, tuple] = {}
 
 
 def _compile_once(self: Rule, append_unknown: bool = True) -> Callable:
@@ -29,11 +36,40 @@ def _compile_once(self: Rule, append_unknown: bool = True) -> Callable:
     return _compiled[key]
 
 
+def _parse_once(self: Rule, text: str) -> Iterator[RulePart]:
+    """Rule._parse_rule, remembered by the text and the map's converters: its parts, and
+    what parsing adds to the rule (the trace, the converters by argument, the arguments)."""
+    key = (text, tuple(self.map.converters.items()))
+    if key not in _parsed:
+        trace_from = len(self._trace)
+        parts = list(_parse(self, text))
+        trace = self._trace[trace_from:]
+        names = [name for variable, name in trace if variable]
+        _parsed[key] = parts, trace, {name: self._converters[name] for name in names}
+        return iter(parts)
+    parts, trace, converters = _parsed[key]
+    self._trace.extend(trace)
+    self._converters.update(converters)
+    self.arguments.update(converters)
+    return iter(parts)
+
+
+def parse_afresh(rule: Rule) -> tuple[list[RulePart], list, dict]:
+    """The parts, trace and converters werkzeug parses for `rule`, not remembered (to
+    compare with), on a copy of the rule bound to the same map."""
+    fresh = rule.empty()
+    fresh.map = rule.map
+    fresh._trace, fresh._converters = [], {}
+    parts = list(_parse(fresh, rule.rule))
+    return parts, fresh._trace, fresh._converters
+
+
 def compile_afresh(rule: Rule, append_unknown: bool) -> Callable:
     """The builder werkzeug compiles for `rule`, not remembered (to compare with)."""
     return _compile(rule, append_unknown)
 
 
-def compile_each_builder_once() -> None:
-    """Make werkzeug reuse the builders it compiled before (for the suite's process)."""
+def compile_each_rule_once() -> None:
+    """Make werkzeug reuse the parts and builders it made before (for the suite's process)."""
+    Rule._parse_rule = _parse_once
     Rule._compile_builder = _compile_once
