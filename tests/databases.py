@@ -101,20 +101,26 @@ class Databases:
         """DELETE every row, dependants first, in one transaction and one round trip, on a
         connection kept for the run: a test leaves a few rows, TRUNCATE's file work cost six
         times as much, and a new connection a test (a server process forked and its
-        catalogue caches filled) cost the server more than the DELETEs. A connection a test
-        ended (tests/databases.py `unreachable`) is replaced."""
+        catalogue caches filled) cost the server more than the DELETEs. A connection that a
+        test ended (`unreachable`) is replaced, once; any other error fails the test."""
+        deletes = (sql.SQL("DELETE FROM {}").format(sql.Identifier(t)) for t in reversed(tables))
+        script = sql.SQL("; ").join([sql.SQL("SET LOCAL lock_timeout = '10s'"), *deletes])
+        for last in (False, True):
+            cleaner = self._cleaner(url)
+            try:
+                with cleaner.transaction():
+                    cleaner.execute(script)
+                return
+            except psycopg.OperationalError:
+                if last or not (cleaner.closed or cleaner.broken):
+                    raise
+
+    def _cleaner(self, url: str) -> psycopg.Connection:
+        """The run's open connection to the database at `url`, made anew when gone."""
         cleaner = self.cleaners.get(url)
         if cleaner is None or cleaner.closed or cleaner.broken:
             cleaner = self.cleaners[url] = psycopg.connect(psycopg_url(url), autocommit=True)
-        deletes = (sql.SQL("DELETE FROM {}").format(sql.Identifier(t)) for t in reversed(tables))
-        script = sql.SQL("; ").join([sql.SQL("SET LOCAL lock_timeout = '10s'"), *deletes])
-        try:
-            with cleaner.transaction():
-                cleaner.execute(script)
-        except psycopg.OperationalError:  # ended meanwhile: once more on a new connection
-            cleaner.close()
-            self.cleaners.pop(url)
-            self._empty(url, tables)
+        return cleaner
 
 
 def create_database(admin: psycopg.Connection, name: str) -> None:

@@ -41,12 +41,7 @@ def _parse_once(self: Rule, text: str) -> Iterator[RulePart]:
     what parsing adds to the rule (the trace, the converters by argument, the arguments)."""
     key = (text, tuple(self.map.converters.items()))
     if key not in _parsed:
-        trace_from = len(self._trace)
-        parts = list(_parse(self, text))
-        trace = self._trace[trace_from:]
-        names = [name for variable, name in trace if variable]
-        _parsed[key] = parts, trace, {name: self._converters[name] for name in names}
-        return iter(parts)
+        _parsed[key] = _parse_apart(self, text)
     parts, trace, converters = _parsed[key]
     self._trace.extend(trace)
     self._converters.update(converters)
@@ -54,14 +49,20 @@ def _parse_once(self: Rule, text: str) -> Iterator[RulePart]:
     return iter(parts)
 
 
-def parse_afresh(rule: Rule) -> tuple[list[RulePart], list, dict]:
-    """The parts, trace and converters werkzeug parses for `rule`, not remembered (to
-    compare with), on a copy of the rule bound to the same map."""
+def _parse_apart(rule: Rule, text: str) -> tuple[list[RulePart], list, dict]:
+    """The parts, trace and converters werkzeug parses from `text`, on a copy of `rule`
+    bound to the same map (the rule itself left as it was)."""
     fresh = rule.empty()
     fresh.map = rule.map
     fresh._trace, fresh._converters = [], {}
-    parts = list(_parse(fresh, rule.rule))
+    parts = list(_parse(fresh, text))
     return parts, fresh._trace, fresh._converters
+
+
+def parse_afresh(rule: Rule) -> tuple[list[RulePart], list, dict]:
+    """The parts, trace and converters werkzeug parses for `rule`, not remembered (to
+    compare with)."""
+    return _parse_apart(rule, rule.rule)
 
 
 def compile_afresh(rule: Rule, append_unknown: bool) -> Callable:
